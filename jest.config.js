@@ -1,0 +1,13 @@
+// Nest 12 ships as ESM only; Jest loads it through require(esm), which needs Node >= 24.9 and
+// --experimental-vm-modules (set in the npm scripts).
+const swc = ['@swc/jest', { swcrc: true }];
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 30000,
+};
