@@ -1,1 +1,8 @@
-module.exports = async () => {};
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+
+// One real Postgres for the whole run; every test file creates its own database in it.
+export default async function globalSetup(): Promise<void> {
+  const postgres = await startEmbeddedPostgres();
+  process.env.TEST_POSTGRES_URL = postgres.url;
+  (globalThis as { __testPostgres?: typeof postgres }).__testPostgres = postgres;
+}

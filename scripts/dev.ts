@@ -1,0 +1,48 @@
+// `npm run dev`: the whole local stack in one process tree — embedded Postgres (unless
+// DATABASE_URL is set), the Intercom emulator wired to the BFF, and the BFF itself.
+import 'reflect-metadata';
+import { createApp } from '../src/app.factory';
+import { DEV_DEFAULTS, loadConfig } from '../src/config/config';
+import { ConfigError } from '../src/config/env-reader';
+import { type RunningPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  let config = loadConfig();
+  let postgres: RunningPostgres | undefined;
+  if (!config.database.url) {
+    postgres = await startEmbeddedPostgres();
+    config = { ...config, database: { ...config.database, url: postgres.url } };
+  }
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+
+  const shutdown = async (signal: string) => {
+    process.stdout.write(`\n${signal}: stopping…\n`);
+    await app.close().catch(() => undefined);
+    await postgres?.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const lines = [
+    `support-bff dev stack ready in ${Date.now() - startedAt} ms`,
+    `  BFF        http://127.0.0.1:${config.port}   (docs: /docs, health: /health, ready: /ready)`,
+    `  Postgres   ${postgres ? `embedded, ${postgres.url}` : 'DATABASE_URL'}`,
+    `  Intercom   ${config.intercom.baseUrl}`,
+    'Dev secrets in use (override with the env variables of the same name):',
+    `  INTERCOM_ACCESS_TOKEN=${config.intercom.accessToken === DEV_DEFAULTS.intercomAccessToken ? config.intercom.accessToken : '(from env)'}`,
+    `  INTERCOM_CLIENT_SECRET=${config.intercom.clientSecret === DEV_DEFAULTS.intercomClientSecret ? config.intercom.clientSecret : '(from env)'}`,
+    `  SESSION_JWT_SECRET=${config.session.secret === DEV_DEFAULTS.sessionJwtSecret ? config.session.secret : '(from env)'}`,
+    `  HOST_JWT_SECRET=${config.hostJwt.secret === DEV_DEFAULTS.hostJwtSecret ? config.hostJwt.secret : '(from env)'}`,
+    `  TELEGRAM_BOT_TOKEN=${config.telegram.botToken === DEV_DEFAULTS.telegramBotToken ? config.telegram.botToken : '(from env)'}`,
+    `  FILE_LINK_SECRET=${config.files.linkSecret === DEV_DEFAULTS.fileLinkSecret ? config.files.linkSecret : '(from env)'}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? `Invalid configuration: ${error.message}` : String(error)}\n`);
+  process.exit(1);
+});

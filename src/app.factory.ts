@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { requestIdFor } from './common/request-id';
+import { validationPipe } from './common/validation';
+import type { AppConfig } from './config/config';
+
+// Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy === false ? false : config.trustProxy.split(',').map((entry) => entry.trim()),
+    genReqId: (raw: IncomingMessage) => requestIdFor(raw),
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(validationPipe);
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('support-bff')
+      .setDescription(
+        'Support backend-for-frontend: conversations and tickets (Intercom), files, CSAT, devices, push. Timestamps are Unix milliseconds; errors are { error, message, requestId }.',
+      )
+      .setVersion('1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'session')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Public, type SessionUser } from '../common/auth.decorators';
+import { ExchangeAuthDto, SessionDto, SessionUserDto, TelegramAuthDto } from './dto/auth.dto';
+import { HostTokenService } from './host-token.service';
+import { SessionTokensService } from './session-tokens.service';
+import { TelegramInitDataService } from './telegram-init-data.service';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly telegram: TelegramInitDataService,
+    private readonly hostTokens: HostTokenService,
+    private readonly sessions: SessionTokensService,
+  ) {}
+
+  @Public()
+  @Post('auth/telegram')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SessionDto })
+  telegramLogin(@Body() body: TelegramAuthDto): Promise<SessionDto> {
+    return this.sessions.issue(this.telegram.verify(body.initData));
+  }
+
+  @Public()
+  @Post('auth/exchange')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SessionDto })
+  async exchange(@Body() body: ExchangeAuthDto): Promise<SessionDto> {
+    return this.sessions.issue(await this.hostTokens.verify(body.token));
+  }
+
+  // Lets a client check its token and see who it is signed in as.
+  @Get('api/session')
+  @ApiBearerAuth('session')
+  @ApiOkResponse({ type: SessionUserDto })
+  currentSession(@CurrentUser() user: SessionUser): SessionUserDto {
+    return { userId: user.userId, telegramChatId: user.telegramChatId };
+  }
+}

@@ -1,0 +1,42 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import type { SessionUser } from '../common/auth.decorators';
+import { AppError } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'];
+
+// Verifies tokens minted by the host app's backend for /auth/exchange.
+@Injectable()
+export class HostTokenService {
+  private readonly secretKey: KeyObject | undefined;
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const { secret, jwksUrl } = config.hostJwt;
+    this.secretKey = secret ? createSecretKey(Buffer.from(secret, 'utf8')) : undefined;
+    this.jwks = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : undefined;
+  }
+
+  async verify(token: string): Promise<SessionUser> {
+    const options = { issuer: this.config.hostJwt.issuer, audience: this.config.hostJwt.audience, requiredClaims: ['exp', 'sub'] };
+    let payload: JWTPayload;
+    try {
+      payload = this.jwks
+        ? (await jwtVerify(token, this.jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS })).payload
+        : (await jwtVerify(token, this.secretKey!, { ...options, algorithms: ['HS256'] })).payload;
+    } catch {
+      throw new AppError('unauthorized', 'Host token is invalid or expired');
+    }
+    const sub = payload.sub;
+    if (!sub || sub.length > 128 || sub.startsWith('tg:')) throw new AppError('unauthorized', 'Host token has an unusable subject');
+    return {
+      userId: sub,
+      telegramChatId: null,
+      name: typeof payload.name === 'string' ? payload.name.slice(0, 200) : null,
+      email: typeof payload.email === 'string' ? payload.email.slice(0, 200) : null,
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type AuthenticatedRequest, IS_PUBLIC } from '../common/auth.decorators';
+import { AppError } from '../common/errors';
+import { SessionTokensService } from './session-tokens.service';
+
+// Global: every route needs a session unless marked @Public().
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: SessionTokensService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    if (!header || !header.startsWith('Bearer ')) throw new AppError('unauthorized', 'Missing bearer token');
+    request.user = await this.sessions.verify(header.slice(7).trim());
+    return true;
+  }
+}

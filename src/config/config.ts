@@ -1,0 +1,145 @@
+import { ConfigError, EnvReader } from './env-reader';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+// Defaults a newcomer gets from `npm run dev`; NODE_ENV=production refuses to fall back to them.
+export const DEV_DEFAULTS = {
+  intercomAccessToken: 'dev-intercom-token',
+  intercomBaseUrl: 'http://127.0.0.1:4010',
+  intercomClientSecret: 'dev-intercom-client-secret',
+  intercomAdminId: '991267001',
+  sessionJwtSecret: 'dev-session-secret-change-me-0123456789abcdef',
+  hostJwtSecret: 'dev-host-secret-change-me-0123456789abcdef',
+  telegramBotToken: '123456789:dev-telegram-bot-token',
+  fileLinkSecret: 'dev-file-link-secret-change-me-0123456789',
+} as const;
+
+export interface S3Config {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  forcePathStyle: boolean;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  checksumMode: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+  presignTtlSeconds: number;
+}
+
+export interface AppConfig {
+  production: boolean;
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  logLevel: LogLevel;
+  trustProxy: string | false;
+  bodyLimitBytes: number;
+  database: { url: string | undefined; poolSize: number };
+  intercom: {
+    accessToken: string;
+    baseUrl: string;
+    clientSecret: string;
+    adminId: string;
+    timeoutMs: number;
+    rateLimitPerMinute: number;
+    breakerErrorThresholdPercent: number;
+    breakerVolumeThreshold: number;
+    breakerResetMs: number;
+  };
+  session: { secret: string; ttlSeconds: number; issuer: string; audience: string; cacheSize: number };
+  hostJwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string; audience: string };
+  telegram: { botToken: string; apiBaseUrl: string; initDataMaxAgeSeconds: number; miniAppUrl: string | undefined };
+  storage: { s3: S3Config | undefined; localDir: string };
+  files: { linkSecret: string; linkTtlSeconds: number; maxFileBytes: number; maxFilesPerMessage: number };
+  rateLimit: { perMinute: number; pollPerMinute: number; uploadPerMinute: number };
+  poll: { freshnessMs: number; maxSnapshots: number };
+  emulatorPort: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const production = env.NODE_ENV === 'production';
+  // In production a secret must be given explicitly; elsewhere the dev default applies.
+  const secret = (name: string, devDefault: string): string => (production ? read.secret(name) : read.secret(name, devDefault));
+
+  const port = read.int('PORT', 3000, { min: 0, max: 65535 });
+  const s3Bucket = read.optionalString('S3_BUCKET');
+  const hostJwksUrl = read.optionalUrl('HOST_JWKS_URL');
+  const config: AppConfig = {
+    production,
+    host: read.string('HOST', '0.0.0.0'),
+    port,
+    publicBaseUrl: read.url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`).replace(/\/$/, ''),
+    logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    trustProxy: read.optionalString('TRUSTED_PROXY') ?? false,
+    bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 256 * 1024, { min: 1024 }),
+    database: {
+      url: read.optionalUrl('DATABASE_URL'),
+      poolSize: read.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+    },
+    intercom: {
+      accessToken: secret('INTERCOM_ACCESS_TOKEN', DEV_DEFAULTS.intercomAccessToken),
+      baseUrl: read.url('INTERCOM_BASE_URL', DEV_DEFAULTS.intercomBaseUrl).replace(/\/$/, ''),
+      clientSecret: secret('INTERCOM_CLIENT_SECRET', DEV_DEFAULTS.intercomClientSecret),
+      adminId: production ? read.string('INTERCOM_ADMIN_ID') : read.string('INTERCOM_ADMIN_ID', DEV_DEFAULTS.intercomAdminId),
+      timeoutMs: read.int('INTERCOM_TIMEOUT_MS', 5000, { min: 50, max: 60000 }),
+      rateLimitPerMinute: read.int('INTERCOM_RATE_LIMIT_PER_MIN', 10000, { min: 1 }),
+      breakerErrorThresholdPercent: read.int('INTERCOM_BREAKER_ERROR_PERCENT', 50, { min: 1, max: 100 }),
+      breakerVolumeThreshold: read.int('INTERCOM_BREAKER_VOLUME', 5, { min: 1 }),
+      breakerResetMs: read.int('INTERCOM_BREAKER_RESET_MS', 10000, { min: 10 }),
+    },
+    session: {
+      secret: secret('SESSION_JWT_SECRET', DEV_DEFAULTS.sessionJwtSecret),
+      ttlSeconds: read.int('SESSION_TTL_SECONDS', 3600, { min: 60, max: 86400 }),
+      issuer: read.string('SESSION_JWT_ISSUER', 'support-bff'),
+      audience: read.string('SESSION_JWT_AUDIENCE', 'support-bff:session'),
+      cacheSize: read.int('SESSION_CACHE_SIZE', 50000, { min: 0 }),
+    },
+    hostJwt: {
+      secret: hostJwksUrl ? read.optionalSecret('HOST_JWT_SECRET') : secret('HOST_JWT_SECRET', DEV_DEFAULTS.hostJwtSecret),
+      jwksUrl: hostJwksUrl,
+      issuer: read.string('HOST_JWT_ISSUER', 'host-app'),
+      audience: read.string('HOST_JWT_AUDIENCE', 'support-bff'),
+    },
+    telegram: {
+      botToken: secret('TELEGRAM_BOT_TOKEN', DEV_DEFAULTS.telegramBotToken),
+      apiBaseUrl: read.url('TELEGRAM_API_BASE_URL', 'https://api.telegram.org').replace(/\/$/, ''),
+      initDataMaxAgeSeconds: read.int('TELEGRAM_INIT_DATA_MAX_AGE_SECONDS', 3600, { min: 1 }),
+      miniAppUrl: read.optionalUrl('TELEGRAM_MINI_APP_URL'),
+    },
+    storage: {
+      s3: s3Bucket
+        ? {
+            bucket: s3Bucket,
+            endpoint: read.optionalUrl('S3_ENDPOINT'),
+            region: read.string('S3_REGION', 'us-east-1'),
+            forcePathStyle: read.bool('S3_FORCE_PATH_STYLE', false),
+            accessKeyId: read.optionalString('S3_ACCESS_KEY_ID'),
+            secretAccessKey: read.optionalSecret('S3_SECRET_ACCESS_KEY'),
+            checksumMode: read.oneOf('S3_CHECKSUM_MODE', ['WHEN_SUPPORTED', 'WHEN_REQUIRED'] as const, 'WHEN_SUPPORTED'),
+            presignTtlSeconds: read.int('S3_PRESIGN_TTL_SECONDS', 300, { min: 10, max: 3600 }),
+          }
+        : undefined,
+      localDir: read.string('FILES_DIR', '.data/files'),
+    },
+    files: {
+      linkSecret: secret('FILE_LINK_SECRET', DEV_DEFAULTS.fileLinkSecret),
+      linkTtlSeconds: read.int('FILE_LINK_TTL_SECONDS', 86400, { min: 60 }),
+      maxFileBytes: read.int('MAX_FILE_MB', 20, { min: 1, max: 1024 }) * 1024 * 1024,
+      maxFilesPerMessage: read.int('MAX_FILES_PER_MSG', 10, { min: 1, max: 100 }),
+    },
+    rateLimit: {
+      perMinute: read.int('RATE_LIMIT_PER_MIN', 120, { min: 1 }),
+      pollPerMinute: read.int('RATE_LIMIT_POLL_PER_MIN', 600, { min: 1 }),
+      uploadPerMinute: read.int('RATE_LIMIT_UPLOAD_PER_MIN', 20, { min: 1 }),
+    },
+    poll: {
+      freshnessMs: read.int('POLL_FRESHNESS_MS', 3000, { min: 0 }),
+      maxSnapshots: read.int('POLL_MAX_SNAPSHOTS', 20000, { min: 1 }),
+    },
+    emulatorPort: read.int('EMULATOR_PORT', 4010, { min: 0, max: 65535 }),
+  };
+  if (!config.hostJwt.secret && !config.hostJwt.jwksUrl) {
+    throw new ConfigError('HOST_JWT_SECRET or HOST_JWKS_URL must be set');
+  }
+  return config;
+}

@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+
+// Entities are found by file name so feature modules never have to edit a central list;
+// migrations likewise. Both globs match .ts (tests, dev) and .js (built).
+export const ENTITY_GLOB = join(__dirname, '..', '**', '*.entity.{ts,js}');
+export const MIGRATIONS_GLOB = join(__dirname, 'migrations', '*.{ts,js}');
+
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [ENTITY_GLOB],
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize },
+  };
+}

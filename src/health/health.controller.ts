@@ -1,0 +1,43 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../common/auth.decorators';
+import { ReadinessDto } from './health.dto';
+
+@ApiTags('health')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+  ) {}
+
+  @Get('health')
+  @HttpCode(200)
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  liveness(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto })
+  async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
+    const database = await this.databaseUp();
+    const ready = database;
+    void reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ok' : 'unavailable', checks: { database: database ? 'up' : 'down' } };
+  }
+
+  private async databaseUp(): Promise<boolean> {
+    try {
+      // Terminus's TypeORM indicator: SELECT 1 with a timeout.
+      await this.health.check([() => this.database.pingCheck('database', { timeout: 1000 })]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ReadinessChecksDto {
+  @ApiProperty({ enum: ['up', 'down'] }) database!: 'up' | 'down';
+  @ApiProperty({ enum: ['closed', 'half_open', 'open'], required: false }) intercom?: 'closed' | 'half_open' | 'open';
+}
+
+export class ReadinessDto {
+  @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
+  @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+}

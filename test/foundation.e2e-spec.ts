@@ -1,0 +1,152 @@
+import { createSecretKey } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { type TestApp, startTestApp } from './helpers/app';
+import { bearer, sessionTokenFor } from './helpers/sessions';
+
+describe('Foundation (e2e)', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp({ RATE_LIMIT_PER_MIN: '5', BODY_LIMIT_BYTES: '2048' });
+  });
+  afterAll(() => testApp.close());
+
+  const call = (path: string, init: RequestInit = {}) => fetch(`${testApp.url}${path}`, init);
+  const expectEnvelope = async (response: Response, status: number, error: string) => {
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toEqual({ error, message: expect.any(String), requestId: expect.any(String) });
+    expect(response.headers.get('x-request-id')).toBe(body.requestId);
+    return body;
+  };
+
+  describe('health', () => {
+    it('answers /health with ok', async () => {
+      const response = await call('/health');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+    });
+
+    it('answers /ready with the database check', async () => {
+      const response = await call('/ready');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ok', checks: { database: 'up' } });
+    });
+  });
+
+  describe('error envelope', () => {
+    it('answers an unknown route with 404 not_found', async () => {
+      await expectEnvelope(await call('/nope'), 404, 'not_found');
+    });
+
+    it('answers a protected route without a token with 401', async () => {
+      await expectEnvelope(await call('/api/conversations'), 401, 'unauthorized');
+    });
+
+    it('answers malformed JSON with 400 bad_request', async () => {
+      const response = await call('/auth/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"token":' });
+      await expectEnvelope(response, 400, 'bad_request');
+    });
+
+    it('answers a wrong content type with 400 bad_request', async () => {
+      const response = await call('/auth/exchange', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<token/>' });
+      await expectEnvelope(response, 400, 'bad_request');
+    });
+
+    it('answers an oversize body with 413 payload_too_large', async () => {
+      const body = JSON.stringify({ token: 'x'.repeat(5000) });
+      const response = await call('/auth/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await expectEnvelope(response, 413, 'payload_too_large');
+    });
+
+    it('names the failing field in validation errors', async () => {
+      const response = await call('/auth/exchange', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: 42 }),
+      });
+      const body = await expectEnvelope(response, 400, 'validation_error');
+      expect(body.message).toMatch(/^token /);
+    });
+
+    it('rejects unknown fields naming them', async () => {
+      const response = await call('/auth/exchange', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: 'a', admin: true }),
+      });
+      const body = await expectEnvelope(response, 400, 'validation_error');
+      expect(body.message).toContain('admin');
+    });
+
+    it('echoes a sane X-Request-Id and replaces an insane one', async () => {
+      const echoed = await call('/health', { headers: { 'x-request-id': 'client-req-1' } });
+      expect(echoed.headers.get('x-request-id')).toBe('client-req-1');
+      const replaced = await call('/health', { headers: { 'x-request-id': 'bad id with spaces' } });
+      expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('sessions', () => {
+    const hostToken = async (claims: Record<string, unknown>, overrides: { issuer?: string; audience?: string; secret?: string } = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('host-user-1')
+        .setIssuer(overrides.issuer ?? testApp.config.hostJwt.issuer)
+        .setAudience(overrides.audience ?? testApp.config.hostJwt.audience)
+        .setExpirationTime('5m')
+        .sign(createSecretKey(Buffer.from(overrides.secret ?? testApp.config.hostJwt.secret!, 'utf8')));
+
+    const exchange = (token: string) =>
+      call('/auth/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+
+    it('exchanges a host token for a session that opens /api routes', async () => {
+      const response = await exchange(await hostToken({ name: 'Ann', email: 'ann@example.com' }));
+      expect(response.status).toBe(200);
+      const session = (await response.json()) as { token: string; expiresAt: number; userId: string };
+      expect(session.userId).toBe('host-user-1');
+      expect(session.expiresAt).toBeGreaterThan(Date.now());
+      const api = await call('/api/session', { headers: bearer(session.token) });
+      expect(await api.json()).toEqual({ userId: 'host-user-1', telegramChatId: null });
+      await expectEnvelope(await call('/api/anything-missing', { headers: bearer(session.token) }), 404, 'not_found');
+    });
+
+    it('rejects host tokens with a wrong issuer, audience or secret', async () => {
+      await expectEnvelope(await exchange(await hostToken({}, { issuer: 'evil' })), 401, 'unauthorized');
+      await expectEnvelope(await exchange(await hostToken({}, { audience: 'other' })), 401, 'unauthorized');
+      await expectEnvelope(await exchange(await hostToken({}, { secret: 'another-secret-of-enough-length' })), 401, 'unauthorized');
+    });
+
+    it('never accepts a host token as a session token', async () => {
+      const response = await call('/api/session', { headers: bearer(await hostToken({})) });
+      await expectEnvelope(response, 401, 'unauthorized');
+    });
+  });
+
+  describe('rate limiting', () => {
+    it('answers 429 rate_limited with Retry-After once a user passes the limit', async () => {
+      const token = await sessionTokenFor(testApp, 'rate-limited-user');
+      const statuses: number[] = [];
+      let last: Response | undefined;
+      for (let index = 0; index < 6; index += 1) {
+        last = await call('/api/session', { headers: bearer(token) });
+        statuses.push(last.status);
+        if (index < 5) await last.arrayBuffer();
+      }
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      await expectEnvelope(last!, 429, 'rate_limited');
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another user is not affected.
+      const other = await call('/api/session', { headers: bearer(await sessionTokenFor(testApp, 'other-user')) });
+      expect(other.status).toBe(200);
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('serves the generated document at /docs/json', async () => {
+      const response = await call('/docs/json');
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/auth/telegram', '/auth/exchange', '/health', '/ready']));
+    });
+  });
+});

@@ -1,0 +1,22 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.factory';
+import { type AppConfig, loadConfig } from '../../src/config/config';
+import { createTestDatabase } from './database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  url: string;
+  close(): Promise<void>;
+}
+
+// Boots the real AppModule on Fastify, listening on a random port, against a fresh database.
+export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
+  const config = loadConfig({ LOG_LEVEL: 'error', ...env, PORT: '0', DATABASE_URL: databaseUrl });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { app, config, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
