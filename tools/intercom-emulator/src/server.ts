@@ -145,8 +145,8 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
     return send(req, reply, 500, errorBody('server_error', 'Server Error'));
   });
 
-  app.setNotFoundHandler((req, reply) => {
-    if (!isControl(req)) violations.push({ kind: 'unknown_operation', method: req.method, path: req.url.split('?')[0]!, operationId: null, errors: [], at: Date.now() });
+  // (the preHandler hook has already recorded an unknown_operation violation)
+  app.setNotFoundHandler((_req, reply) => {
     return reply.code(404).send(errorBody('not_found', 'Resource Not Found'));
   });
 
