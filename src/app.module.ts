@@ -10,10 +10,11 @@ import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IntercomModule } from './intercom/intercom.module';
 import { loggerOptions } from './logging';
 
 // Feature modules are listed here; each owns its folder under src/.
-const FEATURE_MODULES = [AuthModule, HealthModule];
+const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule];
 
 @Module({})
 export class AppModule {

@@ -13,6 +13,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     entities: [ENTITY_GLOB],
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',
+    // gen_random_uuid() is built into Postgres 13+; no uuid-ossp extension needed.
+    uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
     extra: { max: poolSize },

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth.decorators';
+import { IntercomGateway } from '../intercom/intercom.gateway';
 import { ReadinessDto } from './health.dto';
 
 @ApiTags('health')
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly intercom: IntercomGateway,
   ) {}
 
   @Get('health')
@@ -26,9 +28,11 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: ReadinessDto })
   async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
     const database = await this.databaseUp();
-    const ready = database;
+    // Half-open counts as ready: the breaker is probing and traffic is what heals it.
+    const intercom = this.intercom.state;
+    const ready = database && intercom !== 'open';
     void reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ok' : 'unavailable', checks: { database: database ? 'up' : 'down' } };
+    return { status: ready ? 'ok' : 'unavailable', checks: { database: database ? 'up' : 'down', intercom } };
   }
 
   private async databaseUp(): Promise<boolean> {

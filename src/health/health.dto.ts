@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class ReadinessChecksDto {
   @ApiProperty({ enum: ['up', 'down'] }) database!: 'up' | 'down';
-  @ApiProperty({ enum: ['closed', 'half_open', 'open'], required: false }) intercom?: 'closed' | 'half_open' | 'open';
+  @ApiProperty({ enum: ['closed', 'half_open', 'open'] }) intercom!: 'closed' | 'half_open' | 'open';
 }
 
 export class ReadinessDto {

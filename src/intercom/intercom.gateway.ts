@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { IntercomClient, IntercomError, IntercomTimeoutError } from 'intercom-client';
+import CircuitBreaker from 'opossum';
+import { AppError } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { IntercomRateLimiter } from './intercom-rate-limiter';
+
+export type BreakerState = 'closed' | 'half_open' | 'open';
+
+// Intercom refused the request itself (a 4xx other than 404/429). Callers that expect a specific
+// refusal (e.g. replies on back-office tickets) catch it; everyone else sees a 502.
+export class IntercomRejectedError extends AppError {
+  constructor(readonly upstreamStatus: number) {
+    super('service_unavailable', 'Intercom could not process the request');
+  }
+}
+
+export interface CallOptions {
+  // Reads are retried once on a 5xx/network failure; writes never (that would double-post).
+  idempotent: boolean;
+}
+
+type RequestOptions = { timeoutInSeconds: number; maxRetries: 0; abortSignal: AbortSignal };
+
+// The one door to Intercom: SDK client, timeouts, rate limit, circuit breaker, error mapping.
+// Nothing else in the code base imports intercom-client.
+@Injectable()
+export class IntercomGateway implements OnModuleDestroy {
+  private readonly logger = new Logger('Intercom');
+  private readonly client: IntercomClient;
+  private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  private readonly limiter: IntercomRateLimiter;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const intercom = config.intercom;
+    this.client = new IntercomClient({ token: intercom.accessToken, baseUrl: intercom.baseUrl, version: '2.14', maxRetries: 0 });
+    this.limiter = new IntercomRateLimiter(intercom.rateLimitPerMinute, intercom.timeoutMs);
+    this.breaker = new CircuitBreaker((operation: () => Promise<unknown>) => operation(), {
+      timeout: false, // each request carries its own abort timeout
+      errorThresholdPercentage: intercom.breakerErrorThresholdPercent,
+      volumeThreshold: intercom.breakerVolumeThreshold,
+      resetTimeout: intercom.breakerResetMs,
+      rollingCountTimeout: 10_000,
+      // Intercom answering 4xx means it is up: those never trip the breaker.
+      errorFilter: (error: unknown) =>
+        error instanceof IntercomError &&
+        !(error instanceof IntercomTimeoutError) &&
+        (error.statusCode ?? 500) < 500 &&
+        error.statusCode !== 429,
+    });
+    this.breaker.on('open', () => this.logger.warn('Intercom circuit opened: failing fast'));
+    this.breaker.on('halfOpen', () => this.logger.log('Intercom circuit half-open: probing'));
+    this.breaker.on('close', () => this.logger.log('Intercom circuit closed: healthy again'));
+  }
+
+  get state(): BreakerState {
+    return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half_open' : 'closed';
+  }
+
+  async call<T>(name: string, request: (client: IntercomClient, options: RequestOptions) => Promise<T>, options: CallOptions): Promise<T> {
+    const attempt = async (): Promise<T> => {
+      if (this.breaker.opened) throw new AppError('service_unavailable', 'Intercom is unavailable');
+      await this.limiter.acquire();
+      const requestOptions: RequestOptions = {
+        timeoutInSeconds: this.config.intercom.timeoutMs / 1000,
+        maxRetries: 0,
+        abortSignal: AbortSignal.timeout(this.config.intercom.timeoutMs),
+      };
+      return (await this.breaker.fire(() => request(this.client, requestOptions))) as T;
+    };
+    try {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!options.idempotent || !this.isRetryable(error)) throw error;
+        return await attempt();
+      }
+    } catch (error) {
+      throw this.translate(name, error);
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.breaker.shutdown();
+  }
+
+  private isRetryable(error: unknown): boolean {
+    if (error instanceof AppError || error instanceof IntercomTimeoutError) return false;
+    if (error instanceof IntercomError) return (error.statusCode ?? 500) >= 500;
+    return !(error instanceof Error && error.name === 'TimeoutError');
+  }
+
+  private translate(name: string, error: unknown): AppError {
+    if (error instanceof AppError) return error;
+    if (error instanceof IntercomError && !(error instanceof IntercomTimeoutError) && error.statusCode !== undefined) {
+      const status = error.statusCode;
+      if (status === 404) return new AppError('not_found', 'Not found');
+      if (status === 429) {
+        this.limiter.pauseUntil(this.retryAt(error));
+        this.logger.warn({ operation: name }, 'Intercom rate limit hit');
+        return new AppError('service_unavailable', 'Intercom is busy, try again shortly');
+      }
+      if (status < 500) {
+        this.logger.warn({ operation: name, status }, 'Intercom rejected a request');
+        return new IntercomRejectedError(status);
+      }
+    }
+    const reason = this.breaker.opened ? 'circuit open' : error instanceof Error ? error.name : 'unknown';
+    this.logger.warn({ operation: name, reason }, 'Intercom call failed');
+    return new AppError('service_unavailable', 'Intercom is unavailable');
+  }
+
+  private retryAt(error: IntercomError): number {
+    const headers = error.rawResponse?.headers;
+    const retryAfter = Number(headers?.get('retry-after'));
+    if (Number.isFinite(retryAfter) && retryAfter > 0) return Date.now() + retryAfter * 1000;
+    const reset = Number(headers?.get('x-ratelimit-reset'));
+    if (Number.isFinite(reset) && reset > 0) return reset * 1000;
+    return Date.now() + 10_000;
+  }
+}

@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContactResolverService } from './contact-resolver.service';
+import { IntercomContact } from './intercom-contact.entity';
+import { IntercomGateway } from './intercom.gateway';
+import { IntercomService } from './intercom.service';
+
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([IntercomContact])],
+  providers: [IntercomGateway, ContactResolverService, IntercomService],
+  exports: [IntercomService, IntercomGateway],
+})
+export class IntercomModule {}

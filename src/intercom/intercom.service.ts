@@ -1,0 +1,223 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Intercom } from 'intercom-client';
+import { LRUCache } from 'lru-cache';
+import type { SessionUser } from '../common/auth.decorators';
+import { AppError } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { ContactResolverService } from './contact-resolver.service';
+import { IntercomGateway } from './intercom.gateway';
+
+export type IntercomConversation = Intercom.Conversation;
+export type IntercomConversationPart = Intercom.ConversationPart;
+export type IntercomTicket = Intercom.Ticket;
+export type IntercomTicketPart = Intercom.TicketPart;
+export type IntercomTicketType = Intercom.TicketType;
+export type IntercomTicketState = Intercom.TicketStateDetailed;
+
+const READ = { idempotent: true } as const;
+const WRITE = { idempotent: false } as const;
+
+// Typed Intercom operations the features need. Every call goes through IntercomGateway
+// (timeouts, rate limit, breaker, error mapping); admin actions act as the configured admin.
+@Injectable()
+export class IntercomService {
+  private readonly tagIds = new LRUCache<string, string>({ max: 1000 });
+
+  constructor(
+    private readonly gateway: IntercomGateway,
+    private readonly contacts: ContactResolverService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get adminId(): string {
+    return this.config.intercom.adminId;
+  }
+
+  contactIdFor(user: SessionUser): Promise<string> {
+    return this.contacts.contactIdFor(user);
+  }
+
+  async updateContactAttributes(contactId: string, customAttributes: Record<string, string | number | boolean>): Promise<void> {
+    await this.gateway.call(
+      'contacts.update',
+      (client, options) => client.contacts.update({ contact_id: contactId, custom_attributes: customAttributes }, options),
+      WRITE,
+    );
+  }
+
+  // --- conversations -------------------------------------------------------------------------
+
+  async createConversation(contactId: string, body: string): Promise<string> {
+    const message = await this.gateway.call(
+      'conversations.create',
+      (client, options) => client.conversations.create({ from: { type: 'user', id: contactId }, body }, options),
+      WRITE,
+    );
+    if (!message.conversation_id) throw new AppError('service_unavailable', 'Intercom did not return a conversation');
+    return message.conversation_id;
+  }
+
+  getConversation(conversationId: string): Promise<IntercomConversation> {
+    return this.gateway.call(
+      'conversations.find',
+      (client, options) => client.conversations.find({ conversation_id: conversationId, display_as: 'html' }, options),
+      READ,
+    );
+  }
+
+  async searchConversations(contactId: string): Promise<IntercomConversation[]> {
+    const page = await this.gateway.call(
+      'conversations.search',
+      (client, options) =>
+        client.conversations.search(
+          { query: { field: 'contact_ids', operator: '=', value: contactId }, pagination: { per_page: 150 } },
+          options,
+        ),
+      READ,
+    );
+    return page.data;
+  }
+
+  replyAsUser(conversationId: string, contactId: string, body: string, attachmentUrls: string[] = []): Promise<IntercomConversation> {
+    return this.gateway.call(
+      'conversations.reply',
+      (client, options) =>
+        client.conversations.reply(
+          {
+            conversation_id: conversationId,
+            body: {
+              message_type: 'comment',
+              type: 'user',
+              intercom_user_id: contactId,
+              body,
+              ...(attachmentUrls.length ? { attachment_urls: attachmentUrls } : {}),
+            },
+          },
+          options,
+        ),
+      WRITE,
+    );
+  }
+
+  addNote(conversationId: string, body: string): Promise<IntercomConversation> {
+    return this.gateway.call(
+      'conversations.note',
+      (client, options) =>
+        client.conversations.reply(
+          { conversation_id: conversationId, body: { message_type: 'note', type: 'admin', admin_id: this.adminId, body } },
+          options,
+        ),
+      WRITE,
+    );
+  }
+
+  close(conversationId: string): Promise<IntercomConversation> {
+    return this.gateway.call(
+      'conversations.close',
+      (client, options) =>
+        client.conversations.manage(
+          { conversation_id: conversationId, body: { message_type: 'close', type: 'admin', admin_id: this.adminId } },
+          options,
+        ),
+      WRITE,
+    );
+  }
+
+  open(conversationId: string): Promise<IntercomConversation> {
+    return this.gateway.call(
+      'conversations.open',
+      (client, options) =>
+        client.conversations.manage({ conversation_id: conversationId, body: { message_type: 'open', admin_id: this.adminId } }, options),
+      WRITE,
+    );
+  }
+
+  async markRead(conversationId: string): Promise<void> {
+    await this.gateway.call(
+      'conversations.read',
+      (client, options) => client.conversations.update({ conversation_id: conversationId, read: true }, options),
+      WRITE,
+    );
+  }
+
+  // --- tags ----------------------------------------------------------------------------------
+
+  async tagConversation(conversationId: string, tagName: string): Promise<void> {
+    const tagId = await this.tagIdFor(tagName);
+    await this.gateway.call(
+      'tags.tagConversation',
+      (client, options) => client.tags.tagConversation({ conversation_id: conversationId, id: tagId, admin_id: this.adminId }, options),
+      WRITE,
+    );
+  }
+
+  // Intercom's POST /tags creates or returns the tag by name, so this is safe to repeat.
+  private async tagIdFor(name: string): Promise<string> {
+    const cached = this.tagIds.get(name);
+    if (cached) return cached;
+    const tag = await this.gateway.call('tags.create', (client, options) => client.tags.create({ name }, options), WRITE);
+    this.tagIds.set(name, tag.id);
+    return tag.id;
+  }
+
+  // --- tickets -------------------------------------------------------------------------------
+
+  async listTicketTypes(): Promise<IntercomTicketType[]> {
+    const list = await this.gateway.call('ticketTypes.list', (client, options) => client.ticketTypes.list(options), READ);
+    return (list.data ?? []).filter((type): type is IntercomTicketType => Boolean(type));
+  }
+
+  async listTicketStates(): Promise<IntercomTicketState[]> {
+    const list = await this.gateway.call('ticketStates.list', (client, options) => client.ticketStates.listTicketStates(options), READ);
+    return (list.data ?? []).filter((state): state is IntercomTicketState => Boolean(state));
+  }
+
+  async searchTickets(contactId: string): Promise<IntercomTicket[]> {
+    const page = await this.gateway.call(
+      'tickets.search',
+      (client, options) =>
+        client.tickets.search({ query: { field: 'contact_ids', operator: '=', value: contactId }, pagination: { per_page: 150 } }, options),
+      READ,
+    );
+    return page.data.filter((ticket): ticket is IntercomTicket => Boolean(ticket));
+  }
+
+  async getTicket(ticketId: string): Promise<IntercomTicket> {
+    const ticket = await this.gateway.call('tickets.get', (client, options) => client.tickets.get({ ticket_id: ticketId }, options), READ);
+    if (!ticket) throw new AppError('not_found', 'Not found');
+    return ticket;
+  }
+
+  replyToTicketAsUser(ticketId: string, contactId: string, body: string, attachmentUrls: string[] = []): Promise<Intercom.TicketReply> {
+    return this.gateway.call(
+      'tickets.reply',
+      (client, options) =>
+        client.tickets.reply(
+          {
+            ticket_id: ticketId,
+            body: {
+              message_type: 'comment',
+              type: 'user',
+              intercom_user_id: contactId,
+              body,
+              ...(attachmentUrls.length ? { attachment_urls: attachmentUrls } : {}),
+            },
+          },
+          options,
+        ),
+      WRITE,
+    );
+  }
+
+  async updateTicketState(ticketId: string, ticketStateId: string): Promise<IntercomTicket> {
+    const ticket = await this.gateway.call(
+      'tickets.update',
+      (client, options) =>
+        client.tickets.update({ ticket_id: ticketId, ticket_state_id: ticketStateId, open: true, admin_id: Number(this.adminId) }, options),
+      WRITE,
+    );
+    if (!ticket) throw new AppError('not_found', 'Not found');
+    return ticket;
+  }
+}

@@ -1,0 +1,32 @@
+import { type RunningEmulator, startIntercomEmulator } from '../../tools/intercom-emulator/src';
+import { type TestApp, startTestApp } from './app';
+
+export interface TestStack {
+  emulator: RunningEmulator;
+  app: TestApp;
+  // Intercom requests the BFF sent that do not conform to Intercom's OpenAPI description.
+  requestViolations(): unknown[];
+  close(): Promise<void>;
+}
+
+// The BFF wired to a fresh Intercom emulator over real HTTP, webhooks signed and delivered back.
+export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const clientSecret = env.INTERCOM_CLIENT_SECRET ?? 'test-intercom-client-secret';
+  const emulator = await startIntercomEmulator({ port: 0, clientSecret, webhookRetryBaseMs: 50 });
+  const app = await startTestApp({
+    INTERCOM_BASE_URL: emulator.url,
+    INTERCOM_CLIENT_SECRET: clientSecret,
+    INTERCOM_TIMEOUT_MS: '1000',
+    ...env,
+  });
+  emulator.control.setWebhookUrl(`${app.url}/webhooks/intercom`);
+  return {
+    emulator,
+    app,
+    requestViolations: () => emulator.control.violations().filter((violation) => violation.kind === 'request'),
+    async close() {
+      await app.close();
+      await emulator.close();
+    },
+  };
+}
