@@ -9,12 +9,15 @@ import { RATE_LIMIT_WINDOW_MS, UserRateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DevicesModule } from './devices/devices.module';
+import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
 import { IntercomModule } from './intercom/intercom.module';
+import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logging';
 
 // Feature modules are listed here; each owns its folder under src/.
-const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule];
+const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule];
 
 @Module({})
 export class AppModule {

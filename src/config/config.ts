@@ -53,6 +53,9 @@ export interface AppConfig {
   rateLimit: { perMinute: number; pollPerMinute: number; uploadPerMinute: number };
   poll: { freshnessMs: number; maxSnapshots: number };
   emulatorPort: number;
+  csat: { tagName: string; tagRetryDelaySeconds: number; tagRetryDelayMaxSeconds: number };
+  jobs: { pollingIntervalSeconds: number; poolSize: number };
+  devices: { maxPerUser: number };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -137,6 +140,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxSnapshots: read.int('POLL_MAX_SNAPSHOTS', 20000, { min: 1 }),
     },
     emulatorPort: read.int('EMULATOR_PORT', 4010, { min: 0, max: 65535 }),
+    csat: {
+      tagName: read.string('CSAT_TAG_NAME', 'csat-rated'),
+      tagRetryDelaySeconds: read.int('CSAT_TAG_RETRY_DELAY_SECONDS', 5, { min: 1 }),
+      tagRetryDelayMaxSeconds: read.int('CSAT_TAG_RETRY_DELAY_MAX_SECONDS', 600, { min: 1 }),
+    },
+    jobs: {
+      pollingIntervalSeconds: read.int('JOBS_POLL_INTERVAL_SECONDS', 2, { min: 1, max: 60 }),
+      poolSize: read.int('JOBS_POOL_SIZE', 4, { min: 2, max: 50 }),
+    },
+    devices: { maxPerUser: read.int('MAX_DEVICES_PER_USER', 10, { min: 1, max: 1000 }) },
   };
   if (!config.hostJwt.secret && !config.hostJwt.jwksUrl) {
     throw new ConfigError('HOST_JWT_SECRET or HOST_JWKS_URL must be set');
