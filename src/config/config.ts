@@ -52,10 +52,19 @@ export interface AppConfig {
   files: { linkSecret: string; linkTtlSeconds: number; maxFileBytes: number; maxFilesPerMessage: number };
   rateLimit: { perMinute: number; pollPerMinute: number; uploadPerMinute: number };
   poll: { freshnessMs: number; maxSnapshots: number };
+  conversations: { topicTagPrefix: string; metaMaxValueLength: number };
   emulatorPort: number;
   csat: { tagName: string; tagRetryDelaySeconds: number; tagRetryDelayMaxSeconds: number };
   jobs: { pollingIntervalSeconds: number; poolSize: number };
   devices: { maxPerUser: number };
+  // reopenState: a ticket state id, or a category whose customer-facing state is used.
+  tickets: { reopenState: string; catalogTtlMs: number };
+}
+
+// A reopen target is a numeric Intercom state id or an open category (reopening to resolved is no reopen).
+function ticketReopenState(value: string): string {
+  if (/^\d{1,32}$/.test(value) || ['submitted', 'in_progress', 'waiting_on_customer'].includes(value)) return value;
+  throw new ConfigError('TICKET_REOPEN_STATE must be a ticket state id or one of submitted, in_progress, waiting_on_customer');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -139,6 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       freshnessMs: read.int('POLL_FRESHNESS_MS', 3000, { min: 0 }),
       maxSnapshots: read.int('POLL_MAX_SNAPSHOTS', 20000, { min: 1 }),
     },
+    conversations: {
+      topicTagPrefix: read.string('TOPIC_TAG_PREFIX', 'topic:'),
+      metaMaxValueLength: read.int('META_MAX_VALUE_LENGTH', 200, { min: 8, max: 2000 }),
+    },
     emulatorPort: read.int('EMULATOR_PORT', 4010, { min: 0, max: 65535 }),
     csat: {
       tagName: read.string('CSAT_TAG_NAME', 'csat-rated'),
@@ -150,6 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       poolSize: read.int('JOBS_POOL_SIZE', 4, { min: 2, max: 50 }),
     },
     devices: { maxPerUser: read.int('MAX_DEVICES_PER_USER', 10, { min: 1, max: 1000 }) },
+    tickets: {
+      reopenState: ticketReopenState(read.string('TICKET_REOPEN_STATE', 'in_progress')),
+      catalogTtlMs: read.int('TICKET_CATALOG_TTL_SECONDS', 300, { min: 1, max: 86400 }) * 1000,
+    },
   };
   if (!config.hostJwt.secret && !config.hostJwt.jwksUrl) {
     throw new ConfigError('HOST_JWT_SECRET or HOST_JWKS_URL must be set');

@@ -49,9 +49,13 @@ export class ClientMessagesService {
     return this.awaitExisting(key, work);
   }
 
-  // partId → clientMessageId for one conversation/ticket of one user, to label messages.
-  async clientMessageIdsFor(userId: string, targetId: string): Promise<Map<string, string>> {
-    const rows = await this.rows.find({ select: { partId: true, clientMessageId: true }, where: { userId, targetId, state: 'done' } });
+  // partId → clientMessageId for one conversation/ticket, to label messages. Only its owner can
+  // have written to it, so the user id is optional.
+  async clientMessageIdsFor(userId: string | undefined, targetId: string): Promise<Map<string, string>> {
+    const rows = await this.rows.find({
+      select: { partId: true, clientMessageId: true },
+      where: { ...(userId ? { userId } : {}), targetId, state: 'done' },
+    });
     return new Map(rows.filter((row) => row.partId).map((row) => [row.partId!, row.clientMessageId]));
   }
 

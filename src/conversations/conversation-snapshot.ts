@@ -1,0 +1,95 @@
+import type { IntercomConversation } from '../intercom/intercom.service';
+import type { MessageDto } from '../messages/message.dto';
+import { type IntercomPartLike, isCustomerVisible, toMessage } from '../messages/message.mapper';
+
+export type ConversationState = 'open' | 'closed' | 'snoozed';
+
+// What polls are served from: everything a customer may see of one conversation, already mapped.
+export interface ConversationSnapshot {
+  id: string;
+  contactIds: ReadonlySet<string>;
+  title: string;
+  state: ConversationState;
+  snoozedUntil: number | null;
+  tags: readonly string[];
+  createdAt: number;
+  updatedAt: number;
+  // Customer-visible messages, oldest first, createdAt strictly increasing (see withUniqueTimes).
+  messages: readonly MessageDto[];
+  fetchedAt: number;
+}
+
+export interface SnapshotContext {
+  clientMessageIds: ReadonlyMap<string, string>;
+  // The source of a conversation opened from a topic alone is a placeholder, not the user's words.
+  hiddenPartIds: ReadonlySet<string>;
+  topicTitle?: string;
+}
+
+const toMs = (seconds: number | undefined | null): number | null => (seconds ? seconds * 1000 : null);
+
+// Intercom has second precision; a poll asks for createdAt > since. Messages sharing a second are
+// spaced 1 ms apart in order, so one arriving later in the same second is never skipped.
+function withUniqueTimes(messages: MessageDto[]): MessageDto[] {
+  let previous = -1;
+  return messages.map((message) => {
+    const base = message.createdAt - (message.createdAt % 1000);
+    const createdAt = Math.max(base, Math.min(previous + 1, base + 999));
+    previous = createdAt;
+    return createdAt === message.createdAt ? message : { ...message, createdAt };
+  });
+}
+
+function sourceAsPart(conversation: IntercomConversation): IntercomPartLike | undefined {
+  const source = conversation.source;
+  if (!source?.id) return undefined;
+  return { ...source, part_type: 'conversation_source', created_at: conversation.created_at };
+}
+
+function visibleParts(conversation: IntercomConversation, context: SnapshotContext): IntercomPartLike[] {
+  const parts = (conversation.conversation_parts?.conversation_parts ?? []) as IntercomPartLike[];
+  const source = sourceAsPart(conversation);
+  return [...(source ? [source] : []), ...parts].filter(
+    (part) => part.id && !context.hiddenPartIds.has(part.id) && isCustomerVisible(part),
+  );
+}
+
+function orderByTime(messages: MessageDto[]): MessageDto[] {
+  // Stable sort on the second: keeps Intercom's order within a second.
+  return messages
+    .map((message, index) => ({ message, index, second: Math.floor(message.createdAt / 1000) }))
+    .sort((left, right) => left.second - right.second || left.index - right.index)
+    .map((entry) => entry.message);
+}
+
+function title(conversation: IntercomConversation, messages: readonly MessageDto[], context: SnapshotContext): string {
+  const text = conversation.title || conversation.source?.subject || context.topicTitle || messages[0]?.body || '';
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+export function buildSnapshot(conversation: IntercomConversation, context: SnapshotContext, now = Date.now()): ConversationSnapshot {
+  const messages = withUniqueTimes(
+    orderByTime(visibleParts(conversation, context).map((part) => toMessage(part, context.clientMessageIds))),
+  );
+  return {
+    id: conversation.id,
+    contactIds: new Set((conversation.contacts?.contacts ?? []).map((contact) => contact.id).filter((id): id is string => Boolean(id))),
+    title: title(conversation, messages, context),
+    state: conversation.state ?? 'open',
+    snoozedUntil: conversation.state === 'snoozed' ? toMs(conversation.snoozed_until) : null,
+    tags: (conversation.tags?.tags ?? []).map((tag) => tag.name).filter((name): name is string => Boolean(name)),
+    createdAt: toMs(conversation.created_at) ?? now,
+    updatedAt: toMs(conversation.updated_at) ?? now,
+    messages,
+    fetchedAt: now,
+  };
+}
+
+// A webhook's conversation may carry only its latest parts: keep what we had, add what is new.
+export function mergeSnapshot(previous: ConversationSnapshot, next: ConversationSnapshot): ConversationSnapshot {
+  const known = new Map(previous.messages.map((message) => [message.id, message]));
+  const added = next.messages.filter((message) => !known.has(message.id));
+  const base = (message: MessageDto) => ({ ...message, createdAt: message.createdAt - (message.createdAt % 1000) });
+  const messages = added.length ? withUniqueTimes(orderByTime([...previous.messages, ...added.map(base)])) : previous.messages;
+  return { ...next, messages, contactIds: next.contactIds.size ? next.contactIds : previous.contactIds };
+}

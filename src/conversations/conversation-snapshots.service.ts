@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
+import type { Repository } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
+import { ClientMessagesService } from '../messages/client-messages.service';
+import { buildSnapshot, type ConversationSnapshot, mergeSnapshot, type SnapshotContext } from './conversation-snapshot';
+import { ConversationTopic } from './conversation-topic.entity';
+import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
+
+// The poll's hot path (architecture.md › The hot path): one in-memory snapshot per conversation,
+// refreshed from Intercom at most once per freshness window (single flight), updated in place by
+// our own writes and by webhooks, invalidated across instances through Postgres LISTEN/NOTIFY.
+// Bounded by an LRU.
+@Injectable()
+export class ConversationSnapshotsService {
+  private readonly snapshots: LRUCache<string, ConversationSnapshot>;
+  private readonly contexts: LRUCache<string, SnapshotContext>;
+  private readonly inFlight = new Map<string, Promise<ConversationSnapshot>>();
+
+  constructor(
+    private readonly intercom: IntercomService,
+    private readonly clientMessages: ClientMessagesService,
+    private readonly bus: SnapshotInvalidationBus,
+    @InjectRepository(ConversationTopic) private readonly topics: Repository<ConversationTopic>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.snapshots = new LRUCache({ max: config.poll.maxSnapshots });
+    this.contexts = new LRUCache({ max: config.poll.maxSnapshots });
+    bus.onInvalidation((conversationId) => this.forget(conversationId));
+  }
+
+  // A snapshot no older than the freshness window; concurrent callers share one Intercom fetch.
+  get(conversationId: string): Promise<ConversationSnapshot> | ConversationSnapshot {
+    const cached = this.snapshots.get(conversationId);
+    if (cached && Date.now() - cached.fetchedAt < this.config.poll.freshnessMs) return cached;
+    let pending = this.inFlight.get(conversationId);
+    if (!pending) {
+      pending = this.load(conversationId).finally(() => this.inFlight.delete(conversationId));
+      this.inFlight.set(conversationId, pending);
+    }
+    return pending;
+  }
+
+  // Our own writes (reply, close) return the whole conversation: use it instead of refetching.
+  async apply(conversation: IntercomConversation): Promise<ConversationSnapshot> {
+    const next = buildSnapshot(conversation, await this.contextFor(conversation.id));
+    const previous = this.snapshots.get(conversation.id);
+    const snapshot = previous ? mergeSnapshot(previous, next) : next;
+    this.snapshots.set(conversation.id, snapshot);
+    await this.bus.publish(conversation.id);
+    return snapshot;
+  }
+
+  // Webhook entry point: a conversation object from Intercom updates the local snapshot (no
+  // Intercom call) and other instances drop theirs.
+  async applyFromWebhook(conversation: IntercomConversation): Promise<void> {
+    const previous = this.snapshots.get(conversation.id);
+    const context = this.contexts.get(conversation.id);
+    if (previous && context) {
+      this.snapshots.set(conversation.id, mergeSnapshot(previous, buildSnapshot(conversation, context)));
+    } else {
+      this.snapshots.delete(conversation.id);
+    }
+    await this.bus.publish(conversation.id);
+  }
+
+  // Webhook / ops entry point when only the id is known: the next poll refetches, everywhere.
+  async invalidate(conversationId: string): Promise<void> {
+    this.forget(conversationId);
+    await this.bus.publish(conversationId);
+  }
+
+  rememberClientMessage(conversationId: string, partId: string, clientMessageId: string): void {
+    const context = this.contexts.get(conversationId);
+    if (context)
+      this.contexts.set(conversationId, { ...context, clientMessageIds: new Map(context.clientMessageIds).set(partId, clientMessageId) });
+  }
+
+  private forget(conversationId: string): void {
+    this.snapshots.delete(conversationId);
+    this.contexts.delete(conversationId);
+  }
+
+  private async load(conversationId: string): Promise<ConversationSnapshot> {
+    const [conversation, context] = await Promise.all([this.intercom.getConversation(conversationId), this.contextFor(conversationId)]);
+    const snapshot = buildSnapshot(conversation, context);
+    this.snapshots.set(conversationId, snapshot);
+    return snapshot;
+  }
+
+  private async contextFor(conversationId: string): Promise<SnapshotContext> {
+    const cached = this.contexts.get(conversationId);
+    if (cached) return cached;
+    const [clientMessageIds, topic] = await Promise.all([
+      this.clientMessages.clientMessageIdsFor(undefined, conversationId),
+      this.topics.findOneBy({ conversationId }),
+    ]);
+    const context: SnapshotContext = {
+      clientMessageIds,
+      hiddenPartIds: new Set(topic?.hiddenPartId ? [topic.hiddenPartId] : []),
+      topicTitle: topic ? [topic.main, topic.sub].filter(Boolean).join(' › ') : undefined,
+    };
+    this.contexts.set(conversationId, context);
+    return context;
+  }
+}

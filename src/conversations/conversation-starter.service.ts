@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import type { SessionUser } from '../common/auth.decorators';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { IntercomService } from '../intercom/intercom.service';
+import { ConversationSnapshotsService } from './conversation-snapshots.service';
+import { ConversationTopic } from './conversation-topic.entity';
+import type { CreateConversationDto } from './dto/conversation.dto';
+
+// meta keys we pass on to the Intercom contact, and the custom attribute each becomes.
+const META_ATTRIBUTES: Record<string, string> = {
+  appVersion: 'app_version',
+  platform: 'app_platform',
+  osVersion: 'os_version',
+  locale: 'app_locale',
+  device: 'device_model',
+  browser: 'browser',
+  timezone: 'timezone',
+  screen: 'screen',
+};
+
+export interface StartedConversation {
+  conversationId: string;
+  partId?: string;
+}
+
+// Opening a conversation: with the user's words, or from a topic alone (recorded as an internal
+// note and a tag, with Intercom's required opening message hidden from the customer).
+@Injectable()
+export class ConversationStarterService {
+  private readonly logger = new Logger(ConversationStarterService.name);
+
+  constructor(
+    private readonly intercom: IntercomService,
+    private readonly snapshots: ConversationSnapshotsService,
+    @InjectRepository(ConversationTopic) private readonly topics: Repository<ConversationTopic>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async start(user: SessionUser, contactId: string, dto: CreateConversationDto, attachmentUrls: string[]): Promise<StartedConversation> {
+    const topic = dto.reason ? [dto.reason.main, dto.reason.sub].filter(Boolean).join(' › ') : undefined;
+    const conversationId = await this.intercom.createConversation(contactId, dto.body ?? topic!);
+    if (!dto.body && dto.reason) await this.hideOpeningMessage(user, conversationId, dto.reason.main, dto.reason.sub ?? null);
+    if (topic) {
+      await this.intercom.addNote(conversationId, `Topic: ${escapeHtml(topic)}`);
+      await this.intercom.tagConversation(conversationId, `${this.config.conversations.topicTagPrefix}${dto.reason!.main}`);
+    }
+    // Intercom's create takes no attachments: they follow as the user's next part.
+    if (attachmentUrls.length)
+      await this.intercom.replyAsUser(conversationId, contactId, attachmentLabel(attachmentUrls.length), attachmentUrls);
+    await this.snapshots.invalidate(conversationId);
+    return { conversationId };
+  }
+
+  // Best effort: the conversation exists either way; a failed enrichment is logged, not surfaced.
+  async enrichContact(contactId: string, meta: Record<string, unknown> | undefined, clientIp: string): Promise<void> {
+    const attributes: Record<string, string> = { last_client_ip: clientIp };
+    for (const [key, attribute] of Object.entries(META_ATTRIBUTES)) {
+      const value = meta?.[key];
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        attributes[attribute] = String(value).slice(0, this.config.conversations.metaMaxValueLength);
+      }
+    }
+    await this.intercom.updateContactAttributes(contactId, attributes).catch((error: unknown) => {
+      this.logger.warn({ err: error, contactId }, 'Could not update contact attributes');
+    });
+  }
+
+  private async hideOpeningMessage(user: SessionUser, conversationId: string, main: string, sub: string | null): Promise<void> {
+    const conversation = await this.intercom.getConversation(conversationId);
+    const hiddenPartId = conversation.source?.id ?? null;
+    await this.topics.insert({ conversationId, userId: user.userId, main, sub, hiddenPartId });
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+function attachmentLabel(count: number): string {
+  return count === 1 ? '📎 1 attachment' : `📎 ${count} attachments`;
+}

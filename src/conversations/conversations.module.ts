@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FilesModule } from '../files/files.module';
+import { ConversationRead } from './conversation-read.entity';
+import { ConversationSnapshotsService } from './conversation-snapshots.service';
+import { ConversationStarterService } from './conversation-starter.service';
+import { ConversationTopic } from './conversation-topic.entity';
+import { ConversationsController } from './conversations.controller';
+import { ConversationsService } from './conversations.service';
+import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ConversationRead, ConversationTopic]), FilesModule],
+  controllers: [ConversationsController],
+  providers: [ConversationsService, ConversationSnapshotsService, ConversationStarterService, SnapshotInvalidationBus],
+  // The webhooks feature updates snapshots through ConversationSnapshotsService.
+  exports: [ConversationSnapshotsService, ConversationsService],
+})
+export class ConversationsModule {}

@@ -1,0 +1,201 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import type { SessionUser } from '../common/auth.decorators';
+import { AppError } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { FilesService } from '../files/files.service';
+import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
+import { ClientMessagesService } from '../messages/client-messages.service';
+import type { MessageDto } from '../messages/message.dto';
+import { ConversationRead } from './conversation-read.entity';
+import type { ConversationSnapshot } from './conversation-snapshot';
+import { ConversationSnapshotsService } from './conversation-snapshots.service';
+import { ConversationStarterService } from './conversation-starter.service';
+import type {
+  CloseResponseDto,
+  ConversationDetailDto,
+  ConversationListDto,
+  ConversationSummaryDto,
+  CreateConversationDto,
+  PollResponseDto,
+  ReplyDto,
+} from './dto/conversation.dto';
+
+// Intercom conversation ids are numeric strings; anything else cannot be one of the caller's.
+const CONVERSATION_ID = /^[0-9]{1,24}$/;
+const LIST_LIMIT = 50;
+const LIST_CONCURRENCY = 4;
+
+const conversationNotFound = () => new AppError('not_found', 'Conversation not found');
+
+@Injectable()
+export class ConversationsService {
+  private readonly logger = new Logger(ConversationsService.name);
+
+  constructor(
+    private readonly intercom: IntercomService,
+    private readonly snapshots: ConversationSnapshotsService,
+    private readonly starter: ConversationStarterService,
+    private readonly clientMessages: ClientMessagesService,
+    private readonly files: FilesService,
+    @InjectRepository(ConversationRead) private readonly reads: Repository<ConversationRead>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(user: SessionUser): Promise<ConversationListDto> {
+    const contactId = await this.intercom.contactIdFor(user);
+    const found = (await this.intercom.searchConversations(contactId))
+      .sort((left, right) => (right.updated_at ?? 0) - (left.updated_at ?? 0))
+      .slice(0, LIST_LIMIT);
+    const snapshots: ConversationSnapshot[] = [];
+    for (let index = 0; index < found.length; index += LIST_CONCURRENCY) {
+      const batch = found.slice(index, index + LIST_CONCURRENCY).map((conversation) => Promise.resolve(this.snapshots.get(conversation.id)));
+      snapshots.push(...(await Promise.all(batch)).filter((snapshot) => snapshot.contactIds.has(contactId)));
+    }
+    const readMarks = await this.readMarks(
+      user.userId,
+      snapshots.map((snapshot) => snapshot.id),
+    );
+    const conversations = snapshots
+      .map((snapshot): ConversationSummaryDto => ({
+        id: snapshot.id,
+        title: snapshot.title,
+        state: snapshot.state,
+        snoozedUntil: snapshot.snoozedUntil,
+        unreadCount: this.unreadCount(snapshot, readMarks.get(snapshot.id) ?? 0),
+        lastMessage: snapshot.messages.at(-1) ?? null,
+        createdAt: snapshot.createdAt,
+        updatedAt: Math.max(snapshot.updatedAt, snapshot.messages.at(-1)?.createdAt ?? 0),
+        rated: this.isRated(snapshot),
+      }))
+      .sort((left, right) => right.updatedAt - left.updatedAt);
+    return { conversations };
+  }
+
+  async create(user: SessionUser, dto: CreateConversationDto, clientIp: string): Promise<ConversationDetailDto> {
+    if (!dto.body && !dto.reason) throw new AppError('validation_error', 'body or reason is required');
+    const attachmentUrls = await this.files.signedUrlsForAttachments(user.userId, dto.attachmentIds ?? []);
+    const contactId = await this.intercom.contactIdFor(user);
+    const conversationId = await this.clientMessages.runOnce(
+      { userId: user.userId, clientMessageId: dto.clientMessageId, scope: 'conversation.create' },
+      async () => {
+        const started = await this.starter.start(user, contactId, dto, attachmentUrls);
+        return { result: started.conversationId, targetId: started.conversationId, partId: started.partId };
+      },
+    );
+    await this.starter.enrichContact(contactId, dto.meta, clientIp);
+    return this.get(user, conversationId);
+  }
+
+  async get(user: SessionUser, conversationId: string): Promise<ConversationDetailDto> {
+    const snapshot = await this.owned(user, conversationId);
+    const readUpTo = (await this.readMarks(user.userId, [conversationId])).get(conversationId) ?? 0;
+    return {
+      id: snapshot.id,
+      title: snapshot.title,
+      state: snapshot.state,
+      snoozedUntil: snapshot.snoozedUntil,
+      rated: this.isRated(snapshot),
+      rating: null,
+      unreadCount: this.unreadCount(snapshot, readUpTo),
+      createdAt: snapshot.createdAt,
+      updatedAt: snapshot.updatedAt,
+      messages: [...snapshot.messages],
+    };
+  }
+
+  // The hot path: on a warm snapshot this touches neither Postgres nor Intercom.
+  async poll(user: SessionUser, conversationId: string, since: number): Promise<PollResponseDto> {
+    const snapshot = await this.owned(user, conversationId);
+    const messages = snapshot.messages;
+    let first = messages.length;
+    while (first > 0 && messages[first - 1].createdAt > since) first -= 1;
+    const fresh = messages.slice(first);
+    return {
+      messages: fresh,
+      latestTimestamp: fresh.length ? fresh[fresh.length - 1].createdAt : since,
+      state: snapshot.state,
+      snoozedUntil: snapshot.snoozedUntil,
+      rated: this.isRated(snapshot),
+    };
+  }
+
+  async markRead(user: SessionUser, conversationId: string): Promise<void> {
+    const snapshot = await this.owned(user, conversationId);
+    // Up to the newest message the user can have seen (served from this same snapshot).
+    const readUpTo = snapshot.messages.at(-1)?.createdAt ?? 0;
+    await this.reads.upsert({ userId: user.userId, conversationId, readUpTo }, ['userId', 'conversationId']);
+    // Operators see "seen" in Intercom; our own read mark does not depend on it.
+    this.intercom
+      .markRead(conversationId)
+      .catch((error: unknown) => this.logger.warn({ err: error, conversationId }, 'Could not mark read in Intercom'));
+  }
+
+  async close(user: SessionUser, conversationId: string): Promise<CloseResponseDto> {
+    await this.owned(user, conversationId);
+    await this.snapshots.apply(await this.intercom.close(conversationId));
+    return { state: 'closed', csatPrompt: true };
+  }
+
+  async reply(user: SessionUser, conversationId: string, dto: ReplyDto): Promise<MessageDto> {
+    const snapshot = await this.owned(user, conversationId);
+    const attachmentUrls = await this.files.signedUrlsForAttachments(user.userId, dto.attachmentIds ?? []);
+    const contactId = await this.intercom.contactIdFor(user);
+    return this.clientMessages.runOnce(
+      { userId: user.userId, clientMessageId: dto.clientMessageId, scope: 'conversation.reply', targetId: conversationId },
+      async () => {
+        let conversation = await this.intercom.replyAsUser(conversationId, contactId, dto.body, attachmentUrls);
+        // Intercom reopens on a customer reply; make sure of it so the customer is never talking to a closed door.
+        if (snapshot.state === 'closed' && conversation.state === 'closed') conversation = await this.intercom.open(conversationId);
+        const partId = this.newestUserPartId(conversation, contactId);
+        if (dto.clientMessageId && partId) this.snapshots.rememberClientMessage(conversationId, partId, dto.clientMessageId);
+        const updated = await this.snapshots.apply(conversation);
+        const message = updated.messages.find((candidate) => candidate.id === partId);
+        if (!message) throw new AppError('service_unavailable', 'Intercom did not return the reply');
+        return { result: { ...message, clientMessageId: dto.clientMessageId ?? null }, partId };
+      },
+    );
+  }
+
+  // Ownership: the conversation must list the caller's contact; any other id is "not found".
+  private async owned(user: SessionUser, conversationId: string): Promise<ConversationSnapshot> {
+    if (!CONVERSATION_ID.test(conversationId)) throw conversationNotFound();
+    const [contactId, snapshot] = await Promise.all([this.intercom.contactIdFor(user), this.snapshotOrNotFound(conversationId)]);
+    if (!snapshot.contactIds.has(contactId)) throw conversationNotFound();
+    return snapshot;
+  }
+
+  private async snapshotOrNotFound(conversationId: string): Promise<ConversationSnapshot> {
+    try {
+      return await this.snapshots.get(conversationId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') throw conversationNotFound();
+      throw error;
+    }
+  }
+
+  private newestUserPartId(conversation: IntercomConversation, contactId: string): string | undefined {
+    const parts = conversation.conversation_parts?.conversation_parts ?? [];
+    for (let index = parts.length - 1; index >= 0; index -= 1) {
+      const part = parts[index];
+      if (part.part_type === 'comment' && part.author?.type === 'user' && (!part.author.id || part.author.id === contactId)) return part.id;
+    }
+    return undefined;
+  }
+
+  private isRated(snapshot: ConversationSnapshot): boolean {
+    return snapshot.tags.includes(this.config.csat.tagName);
+  }
+
+  private unreadCount(snapshot: ConversationSnapshot, readUpTo: number): number {
+    return snapshot.messages.filter((message) => message.author.type !== 'user' && message.createdAt > readUpTo).length;
+  }
+
+  private async readMarks(userId: string, conversationIds: string[]): Promise<Map<string, number>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows = await this.reads.findBy({ userId, conversationId: In(conversationIds) });
+    return new Map(rows.map((row) => [row.conversationId, row.readUpTo]));
+  }
+}

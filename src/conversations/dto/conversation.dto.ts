@@ -1,0 +1,135 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsAttachmentIds } from '../../files/dto/files.dto';
+import { MessageDto } from '../../messages/message.dto';
+
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export class ConversationReasonDto {
+  @ApiProperty({ maxLength: 100, example: 'payments' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  main!: string;
+
+  @ApiPropertyOptional({ maxLength: 100, example: 'card_declined' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  sub?: string;
+}
+
+export class CreateConversationDto {
+  @ApiPropertyOptional({ maxLength: 10000, description: 'The first message. At least one of body / reason is required.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'body must not be blank' })
+  @MaxLength(10000)
+  body?: string;
+
+  @ApiPropertyOptional({ type: ConversationReasonDto, description: 'Topic; alone it opens the conversation without a user message' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConversationReasonDto)
+  reason?: ConversationReasonDto;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Client context for the Intercom contact: appVersion, platform, osVersion, locale, device, browser, timezone, screen (strings, each capped at META_MAX_VALUE_LENGTH, default 200). Other keys are ignored. The client IP is taken from the request.',
+  })
+  @IsOptional()
+  @IsObject()
+  meta?: Record<string, unknown>;
+
+  @IsAttachmentIds()
+  attachmentIds?: string[];
+
+  @ApiPropertyOptional({
+    pattern: CLIENT_MESSAGE_ID.source,
+    description: 'Idempotency key: a retry with the same id returns the first result',
+  })
+  @IsOptional()
+  @Matches(CLIENT_MESSAGE_ID, { message: 'clientMessageId must be 1-128 characters of A-Z a-z 0-9 . _ : -' })
+  clientMessageId?: string;
+}
+
+export class ReplyDto {
+  @ApiProperty({ maxLength: 10000 })
+  @IsString()
+  @Matches(/\S/, { message: 'body must not be blank' })
+  @MaxLength(10000)
+  body!: string;
+
+  @IsAttachmentIds()
+  attachmentIds?: string[];
+
+  @ApiPropertyOptional({
+    pattern: CLIENT_MESSAGE_ID.source,
+    description: 'Idempotency key: a retry with the same id returns the first result',
+  })
+  @IsOptional()
+  @Matches(CLIENT_MESSAGE_ID, { message: 'clientMessageId must be 1-128 characters of A-Z a-z 0-9 . _ : -' })
+  clientMessageId?: string;
+}
+
+export class PollQueryDto {
+  @ApiPropertyOptional({ description: 'Unix ms; only messages created after it are returned (default 0)', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  since?: number;
+}
+
+export class ConversationSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ enum: ['open', 'closed', 'snoozed'] }) state!: 'open' | 'closed' | 'snoozed';
+  @ApiProperty({ type: Number, nullable: true, description: 'Unix ms' }) snoozedUntil!: number | null;
+  @ApiProperty() unreadCount!: number;
+  @ApiProperty({ type: MessageDto, nullable: true }) lastMessage!: MessageDto | null;
+  @ApiProperty({ description: 'Unix ms' }) createdAt!: number;
+  @ApiProperty({ description: 'Unix ms' }) updatedAt!: number;
+  @ApiProperty({ description: 'The conversation carries the CSAT tag' }) rated!: boolean;
+}
+
+export class ConversationListDto {
+  @ApiProperty({ type: [ConversationSummaryDto], description: 'Most recent activity first' }) conversations!: ConversationSummaryDto[];
+}
+
+export class RatingDto {
+  @ApiProperty({ minimum: 1, maximum: 5 }) stars!: number;
+  @ApiProperty({ type: String, nullable: true }) comment!: string | null;
+  @ApiProperty({ description: 'Unix ms' }) createdAt!: number;
+}
+
+export class ConversationDetailDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ enum: ['open', 'closed', 'snoozed'] }) state!: 'open' | 'closed' | 'snoozed';
+  @ApiProperty({ type: Number, nullable: true }) snoozedUntil!: number | null;
+  @ApiProperty() rated!: boolean;
+  @ApiProperty({ type: RatingDto, nullable: true }) rating!: RatingDto | null;
+  @ApiProperty() unreadCount!: number;
+  @ApiProperty() createdAt!: number;
+  @ApiProperty() updatedAt!: number;
+  @ApiProperty({ type: [MessageDto], description: 'Oldest first' }) messages!: MessageDto[];
+}
+
+export class PollResponseDto {
+  @ApiProperty({ type: [MessageDto], description: 'Messages with createdAt > since, oldest first' }) messages!: MessageDto[];
+  @ApiProperty({ description: 'createdAt of the newest message returned, or since when none; pass it back as since' })
+  latestTimestamp!: number;
+  @ApiProperty({ enum: ['open', 'closed', 'snoozed'] }) state!: 'open' | 'closed' | 'snoozed';
+  @ApiProperty({ type: Number, nullable: true }) snoozedUntil!: number | null;
+  @ApiProperty() rated!: boolean;
+}
+
+export class CloseResponseDto {
+  @ApiProperty({ enum: ['closed'] }) state!: 'closed';
+  @ApiProperty({ description: 'Always true: the client shows the CSAT prompt' }) csatPrompt!: true;
+}

@@ -1,0 +1,257 @@
+import { ConversationSnapshotsService } from '../src/conversations/conversation-snapshots.service';
+import { IntercomService } from '../src/intercom/intercom.service';
+import { startTestApp, type TestApp } from './helpers/app';
+import { bearer, sessionTokenFor } from './helpers/sessions';
+import { startTestStack, type TestStack } from './helpers/stack';
+
+type Json = Record<string, any>;
+
+describe('Conversations (e2e against the Intercom emulator)', () => {
+  let stack: TestStack;
+  let alice: string;
+  let bob: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ POLL_FRESHNESS_MS: '150', RATE_LIMIT_PER_MIN: '10000', RATE_LIMIT_POLL_PER_MIN: '10000' });
+    alice = await sessionTokenFor(stack.app, 'alice');
+    bob = await sessionTokenFor(stack.app, 'bob');
+  });
+  afterAll(() => stack.close());
+  afterEach(() => stack.emulator.control.clearFaults());
+
+  const api = async (token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${stack.app.url}/api/conversations${path}`, {
+      method,
+      headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as Json };
+  };
+  const afterFreshness = () => new Promise((resolve) => setTimeout(resolve, 200));
+  const contactOf = (userId: string) =>
+    stack.app.app.get(IntercomService).contactIdFor({ userId, telegramChatId: null, name: null, email: null });
+  const create = async (token: string, body: Json) => {
+    const response = await api(token, 'POST', '', body);
+    expect(response.status).toBe(201);
+    return response.body;
+  };
+
+  it('creates a conversation from the user’s message and shows it back', async () => {
+    const conversation = await create(alice, { body: 'My card was declined', clientMessageId: 'create-1' });
+    expect(conversation).toMatchObject({
+      state: 'open',
+      snoozedUntil: null,
+      rated: false,
+      rating: null,
+      unreadCount: 0,
+      title: 'My card was declined',
+    });
+    expect(conversation.messages).toEqual([
+      expect.objectContaining({
+        body: 'My card was declined',
+        author: expect.objectContaining({ type: 'user' }),
+        attachments: [],
+        clientMessageId: null,
+      }),
+    ]);
+    expect(conversation.createdAt).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('answers a create without body and reason with a validation error naming them', async () => {
+    const response = await api(alice, 'POST', '', { meta: { platform: 'ios' } });
+    expect(response).toMatchObject({ status: 400, body: { error: 'validation_error', message: 'body or reason is required' } });
+    const blank = await api(alice, 'POST', '', { body: '   ' });
+    expect(blank).toMatchObject({ status: 400, body: { error: 'validation_error', message: expect.stringContaining('body') } });
+  });
+
+  it('opens a conversation from a topic alone: internal note and tag, no user message shown', async () => {
+    const conversation = await create(alice, { reason: { main: 'payments', sub: 'refund' } });
+    expect(conversation.messages).toEqual([]);
+    expect(conversation.title).toBe('payments › refund');
+    const inIntercom = await stack.emulator.operator.call<Json>('GET', `/conversations/${conversation.id}`);
+    expect(inIntercom.tags.tags.map((tag: Json) => tag.name)).toContain('topic:payments');
+    const parts = inIntercom.conversation_parts.conversation_parts as Json[];
+    expect(parts.some((part) => part.part_type === 'note' && String(part.body).includes('payments › refund'))).toBe(true);
+  });
+
+  it('enriches the contact with allow-listed meta and the client IP', async () => {
+    await create(alice, {
+      body: 'meta please',
+      meta: { appVersion: '5.2.1', platform: 'android', secret: 'nope', locale: 'x'.repeat(500) },
+    });
+    const contact = stack.emulator.state.contacts.get(await contactOf('alice'))!;
+    expect(contact.custom_attributes).toMatchObject({ app_version: '5.2.1', app_platform: 'android', last_client_ip: '127.0.0.1' });
+    expect(contact.custom_attributes.app_locale).toHaveLength(200);
+    expect(JSON.stringify(contact.custom_attributes)).not.toContain('nope');
+  });
+
+  describe('with an operator answering in Intercom', () => {
+    let conversationId: string;
+    beforeAll(async () => {
+      conversationId = (await create(alice, { body: 'Hello?' })).id;
+    });
+
+    it('shows an admin reply in the next poll with since, and never a note', async () => {
+      const first = await api(alice, 'GET', `/${conversationId}/poll?since=0`);
+      expect(first.status).toBe(200);
+      const since = first.body.latestTimestamp as number;
+      expect(since).toBe(first.body.messages.at(-1).createdAt);
+      await stack.emulator.operator.note(conversationId, 'internal: customer is VIP');
+      await stack.emulator.operator.reply(conversationId, '<p>Hi! <script>alert(1)</script><b>We are on it</b></p>');
+      await afterFreshness();
+      const next = await api(alice, 'GET', `/${conversationId}/poll?since=${since}`);
+      expect(next.body.messages).toHaveLength(1);
+      expect(next.body.messages[0]).toMatchObject({
+        body: 'Hi! We are on it',
+        html: '<p>Hi! <b>We are on it</b></p>',
+        author: { type: 'admin' },
+      });
+      expect(next.body.latestTimestamp).toBe(next.body.messages[0].createdAt);
+      expect(JSON.stringify(next.body)).not.toContain('VIP');
+      const again = await api(alice, 'GET', `/${conversationId}/poll?since=${next.body.latestTimestamp}`);
+      expect(again.body).toMatchObject({
+        messages: [],
+        latestTimestamp: next.body.latestTimestamp,
+        state: 'open',
+        snoozedUntil: null,
+        rated: false,
+      });
+    });
+
+    it('counts unread operator messages until the user reads them', async () => {
+      const list = await api(alice, 'GET', '');
+      const summary = list.body.conversations.find((conversation: Json) => conversation.id === conversationId);
+      expect(summary).toMatchObject({
+        unreadCount: 1,
+        lastMessage: expect.objectContaining({ author: expect.objectContaining({ type: 'admin' }) }),
+      });
+      expect(list.body.conversations[0].id).toBe(conversationId); // most recent activity first
+      expect((await api(alice, 'POST', `/${conversationId}/read`)).status).toBe(204);
+      expect((await api(alice, 'GET', `/${conversationId}`)).body.unreadCount).toBe(0);
+    });
+
+    it('shows snooze with snoozedUntil in ms, then reopen', async () => {
+      const until = Math.floor(Date.now() / 1000) + 3600;
+      await stack.emulator.operator.snooze(conversationId, until);
+      await afterFreshness();
+      expect((await api(alice, 'GET', `/${conversationId}/poll`)).body).toMatchObject({ state: 'snoozed', snoozedUntil: until * 1000 });
+      await stack.emulator.operator.open(conversationId);
+      await afterFreshness();
+      expect((await api(alice, 'GET', `/${conversationId}/poll`)).body).toMatchObject({ state: 'open', snoozedUntil: null });
+    });
+
+    it('shows an operator close and the CSAT tag as rated', async () => {
+      await stack.emulator.operator.close(conversationId);
+      await stack.emulator.operator.tag(conversationId, 'csat-rated');
+      await afterFreshness();
+      expect((await api(alice, 'GET', `/${conversationId}/poll`)).body).toMatchObject({ state: 'closed', rated: true });
+    });
+
+    it('reopens a closed conversation when the user replies', async () => {
+      const reply = await api(alice, 'POST', `/${conversationId}/reply`, { body: 'One more thing', clientMessageId: 'r-1' });
+      expect(reply.status).toBe(201);
+      expect(reply.body).toMatchObject({ body: 'One more thing', author: { type: 'user' }, clientMessageId: 'r-1' });
+      const poll = await api(alice, 'GET', `/${conversationId}/poll?since=${reply.body.createdAt - 1}`);
+      expect(poll.body.state).toBe('open');
+      expect(poll.body.messages).toEqual([expect.objectContaining({ id: reply.body.id, clientMessageId: 'r-1' })]);
+    });
+
+    it('closes on the user’s request, acting as the configured admin', async () => {
+      const closed = await api(alice, 'POST', `/${conversationId}/close`);
+      expect(closed).toMatchObject({ status: 200, body: { state: 'closed', csatPrompt: true } });
+      expect((await api(alice, 'GET', `/${conversationId}/poll`)).body.state).toBe('closed');
+      const inIntercom = await stack.emulator.operator.call<Json>('GET', `/conversations/${conversationId}`);
+      const closePart = (inIntercom.conversation_parts.conversation_parts as Json[]).findLast((part) => part.part_type === 'close');
+      expect(closePart?.author.id).toBe(stack.app.config.intercom.adminId);
+    });
+
+    it('answers 404 on every route for another user’s conversation, exactly as for a missing one', async () => {
+      const routes: [string, string, Json?][] = [
+        ['GET', `/${conversationId}`],
+        ['GET', `/${conversationId}/poll`],
+        ['POST', `/${conversationId}/read`],
+        ['POST', `/${conversationId}/close`],
+        ['POST', `/${conversationId}/reply`, { body: 'hijack' }],
+      ];
+      for (const [method, path, body] of routes) {
+        const foreign = await api(bob, method, path, body);
+        const missing = await api(bob, method, path.replace(conversationId, '987654321'), body);
+        expect(foreign.status).toBe(404);
+        expect({ ...foreign.body, requestId: 'x' }).toEqual({ ...missing.body, requestId: 'x' });
+      }
+      expect((await api(bob, 'GET', '/..%2F..%2Fadmins')).status).toBe(404);
+      expect((await api(bob, 'GET', '')).body.conversations.map((conversation: Json) => conversation.id)).not.toContain(conversationId);
+    });
+  });
+
+  it('turns a repeated clientMessageId into one Intercom part, sequential and concurrent', async () => {
+    const { id } = await create(alice, { body: 'idempotency' });
+    stack.emulator.control.resetRequests();
+    const first = await api(alice, 'POST', `/${id}/reply`, { body: 'once', clientMessageId: 'dup-1' });
+    const second = await api(alice, 'POST', `/${id}/reply`, { body: 'once', clientMessageId: 'dup-1' });
+    expect(second).toEqual(first);
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => api(alice, 'POST', `/${id}/reply`, { body: 'race', clientMessageId: 'dup-2' })),
+    );
+    expect(new Set(racing.map((response) => response.body.id)).size).toBe(1);
+    expect(racing.every((response) => response.status === 201)).toBe(true);
+    expect(stack.emulator.control.count('POST', '/conversations/{conversation_id}/reply')).toBe(2);
+    const created = await Promise.all(
+      Array.from({ length: 3 }, () => api(alice, 'POST', '', { body: 'new one', clientMessageId: 'dup-create' })),
+    );
+    expect(new Set(created.map((response) => response.body.id)).size).toBe(1);
+  });
+
+  it('answers 502 service_unavailable when Intercom is down, without leaking its body', async () => {
+    const { id } = await create(alice, { body: 'down?' });
+    await afterFreshness();
+    stack.emulator.control.addFault({ method: 'GET', path: '/conversations/', status: 500, body: { secret: 'intercom-internal-detail' } });
+    const response = await api(alice, 'GET', `/${id}/poll`);
+    expect(response).toMatchObject({ status: 502, body: { error: 'service_unavailable', message: 'Intercom is unavailable' } });
+    expect(JSON.stringify(response.body)).not.toContain('intercom-internal-detail');
+  });
+
+  describe('the poll snapshot', () => {
+    let slow: TestApp;
+    beforeAll(async () => {
+      // A second instance on the same database with a long freshness window.
+      slow = await startTestApp({
+        DATABASE_URL: stack.app.config.database.url,
+        INTERCOM_BASE_URL: stack.emulator.url,
+        POLL_FRESHNESS_MS: '60000',
+        RATE_LIMIT_POLL_PER_MIN: '10000',
+      });
+    });
+    afterAll(() => slow.close());
+
+    const pollSlow = async (id: string, since = 0) => {
+      const response = await fetch(`${slow.url}/api/conversations/${id}/poll?since=${since}`, {
+        headers: bearer(await sessionTokenFor(slow, 'alice')),
+      });
+      return (await response.json()) as Json;
+    };
+
+    it('costs at most one Intercom call for 100 polls of an idle conversation', async () => {
+      const { id } = await create(alice, { body: 'idle' });
+      stack.emulator.control.resetRequests();
+      await Promise.all(Array.from({ length: 50 }, () => pollSlow(id)));
+      for (let index = 0; index < 50; index += 1) await pollSlow(id);
+      expect(stack.emulator.control.count('GET', '/conversations/{conversation_id}')).toBe(1);
+    });
+
+    it('drops a snapshot on another instance when one instance invalidates it (LISTEN/NOTIFY)', async () => {
+      const { id } = await create(alice, { body: 'two instances' });
+      expect((await pollSlow(id)).messages).toHaveLength(1);
+      await stack.emulator.operator.reply(id, 'operator answer');
+      expect((await pollSlow(id)).messages).toHaveLength(1); // still inside its window
+      await stack.app.app.get(ConversationSnapshotsService).invalidate(id);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await pollSlow(id)).messages.map((message: Json) => message.body)).toEqual(['two instances', 'operator answer']);
+    });
+  });
+
+  it('sends Intercom only requests that conform to its OpenAPI description', () => {
+    expect(stack.requestViolations()).toEqual([]);
+  });
+});
