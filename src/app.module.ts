@@ -15,9 +15,10 @@ import { HealthModule } from './health/health.module';
 import { IntercomModule } from './intercom/intercom.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logging';
+import { TicketsModule } from './tickets/tickets.module';
 
 // Feature modules are listed here; each owns its folder under src/.
-const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule];
+const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule, TicketsModule];
 
 @Module({})
 export class AppModule {

@@ -220,4 +220,14 @@ export class IntercomService {
     if (!ticket) throw new AppError('not_found', 'Not found');
     return ticket;
   }
+
+  // An internal note on a ticket, by the configured admin: operators see it, the customer never does.
+  async addTicketNote(ticketId: string, body: string): Promise<void> {
+    await this.gateway.call(
+      'tickets.note',
+      (client, options) =>
+        client.tickets.reply({ ticket_id: ticketId, body: { message_type: 'note', type: 'admin', admin_id: this.adminId, body } }, options),
+      WRITE,
+    );
+  }
 }

@@ -1,0 +1,102 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsAttachmentIds } from '../../files/dto/files.dto';
+import { MessageDto } from '../../messages/message.dto';
+
+export const TICKET_CATEGORIES = ['submitted', 'in_progress', 'waiting_on_customer', 'resolved'] as const;
+export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
+
+export const SEARCH_QUERY_MAX = 64;
+export const MESSAGE_BODY_MAX = 10_000;
+export const CLARIFY_BODY_MAX = 2_000;
+export const CLIENT_MESSAGE_ID_MAX = 128;
+
+const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class TicketStateDto {
+  @ApiProperty({ enum: TICKET_CATEGORIES }) category!: TicketCategory;
+  @ApiProperty({ type: String, nullable: true, description: 'The customer-facing (external) label of the state' })
+  label!: string | null;
+}
+
+export class TicketSummaryDto {
+  @ApiProperty({ description: 'Intercom ticket id (use it in /api/tickets/:id)' }) id!: string;
+  @ApiProperty({ description: "Human-readable reference (Intercom's ticket_id)", example: 'AW-123' }) reference!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: TicketStateDto }) state!: TicketStateDto;
+  @ApiProperty() open!: boolean;
+  @ApiProperty({ description: 'Unix ms' }) createdAt!: number;
+  @ApiProperty({ description: 'Unix ms' }) updatedAt!: number;
+  @ApiProperty({ description: 'The user has rated this ticket (POST /api/csat)' }) rated!: boolean;
+}
+
+export class TicketListDto {
+  @ApiProperty({ type: [TicketSummaryDto], description: 'Newest first' }) tickets!: TicketSummaryDto[];
+}
+
+export class TicketDto extends TicketSummaryDto {
+  @ApiProperty({ description: 'Plain text as the operator wrote it' }) description!: string;
+}
+
+export class TicketTimelineEntryDto {
+  @ApiProperty({ enum: TICKET_CATEGORIES }) category!: TicketCategory;
+  @ApiProperty({ type: String, nullable: true, description: 'Customer-facing label, when Intercom lets us know it' })
+  label!: string | null;
+  @ApiProperty({ description: 'Unix ms the ticket entered this state' }) at!: number;
+}
+
+export class TicketDetailDto {
+  @ApiProperty({ type: TicketDto }) ticket!: TicketDto;
+  @ApiProperty({ type: [MessageDto], description: 'Customer-visible messages, oldest first' }) messages!: MessageDto[];
+  @ApiProperty({ type: [TicketTimelineEntryDto], description: 'Status timeline, oldest first, starting with the state at creation' })
+  timeline!: TicketTimelineEntryDto[];
+}
+
+export class SearchTicketsQuery {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: SEARCH_QUERY_MAX,
+    example: 'AW-123',
+    description: 'Reference or its beginning, case-insensitive; exact matches first, then newest first. Never sent to Intercom.',
+  })
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, SEARCH_QUERY_MAX)
+  q!: string;
+}
+
+export class TicketReplyDto {
+  @ApiProperty({ minLength: 1, maxLength: MESSAGE_BODY_MAX, description: 'Plain text' })
+  @Transform(trimmed)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MESSAGE_BODY_MAX)
+  body!: string;
+
+  @IsAttachmentIds()
+  attachmentIds?: string[];
+
+  @ApiProperty({
+    required: false,
+    maxLength: CLIENT_MESSAGE_ID_MAX,
+    description: 'Client-generated id; a retry with the same id returns the first result and posts nothing new',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, CLIENT_MESSAGE_ID_MAX)
+  clientMessageId?: string;
+}
+
+export class ClarifyTicketDto {
+  @ApiProperty({ required: false, maxLength: CLARIFY_BODY_MAX, description: 'Optional text added after the clarification request' })
+  @Transform(trimmed)
+  @IsOptional()
+  @IsString()
+  @MaxLength(CLARIFY_BODY_MAX)
+  body?: string;
+}
+
+export class ClarifyResultDto {
+  @ApiProperty({ description: 'The conversation the request was posted to (existing open one, or new)' }) conversationId!: string;
+}
