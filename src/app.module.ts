@@ -9,6 +9,7 @@ import { RATE_LIMIT_WINDOW_MS, UserRateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { CsatModule } from './csat/csat.module';
 import { DevicesModule } from './devices/devices.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';

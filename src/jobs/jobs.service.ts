@@ -10,7 +10,8 @@ export interface JobOptions {
   retryBackoff: boolean;
   // Upper bound of a backed-off delay, seconds.
   retryDelayMax?: number;
-  // At most one queued job per key (a repeat send returns null instead of queueing a duplicate).
+  // pg-boss's singletonKey; queues here use the standard policy, where it only labels the job
+  // (dedupe at the source instead, e.g. enqueue from the request that won a unique insert).
   singletonKey?: string;
 }
 

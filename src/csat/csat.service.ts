@@ -1,0 +1,160 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { SessionUser } from '../common/auth.decorators';
+import { AppError, notFound } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { IntercomService } from '../intercom/intercom.service';
+import { JobsService } from '../jobs/jobs.service';
+import type { CreateCsatDto, CsatResultDto } from './dto/csat.dto';
+
+export const CSAT_FOLLOW_UP_QUEUE = 'csat.follow-up';
+
+// What is left to do in Intercom for a stored rating, retried durably until Intercom answers.
+interface FollowUp {
+  ratingId: string;
+  userId: string;
+  ticketId: string | null;
+  conversationId: string | null;
+  // The rating was stored while Intercom could not confirm the caller owns the target.
+  verifyOwnership: boolean;
+}
+
+export interface StoredRating {
+  stars: number;
+  comment: string | null;
+  createdAt: number;
+}
+
+// A retry budget that outlives any realistic outage: backoff capped at CSAT_TAG_RETRY_DELAY_MAX_SECONDS;
+// pg-boss drops a job still waiting after its retention (14 days).
+const FOLLOW_UP_RETRY_LIMIT = 10_000;
+
+@Injectable()
+export class CsatService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Csat');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly intercom: IntercomService,
+    private readonly jobs: JobsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.jobs.work<FollowUp>(CSAT_FOLLOW_UP_QUEUE, (followUp) => this.followUp(followUp));
+  }
+
+  async rate(user: SessionUser, rating: CreateCsatDto): Promise<CsatResultDto> {
+    const ticketId = rating.ticketId ?? null;
+    const conversationId = rating.conversationId ?? null;
+    if (!ticketId && !conversationId) throw new AppError('validation_error', 'ticketId or conversationId is required');
+    // 404 for a target that is not the caller's; when Intercom cannot answer, the rating is kept
+    // and ownership is checked by the follow-up job before anything is done with it.
+    const verified = await this.ownsTargets(user, ticketId, conversationId).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'service_unavailable') return false;
+      throw error;
+    });
+    const [row] = await this.dataSource.query<{ id: string }[]>(
+      `INSERT INTO csat_ratings (user_id, ticket_id, conversation_id, stars, comment) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [user.userId, ticketId, conversationId, rating.stars, rating.comment ?? null],
+    );
+    if (!row) return { id: null, duplicate: true };
+    const followUp: FollowUp = { ratingId: row.id, userId: user.userId, ticketId, conversationId, verifyOwnership: !verified };
+    if (verified && conversationId) await this.tagNowOrLater(followUp);
+    else if (!verified) await this.enqueue(followUp);
+    return { id: row.id, duplicate: false };
+  }
+
+  async ratedTicketIds(userId: string, ticketIds: string[]): Promise<Set<string>> {
+    if (ticketIds.length === 0) return new Set();
+    const rows = await this.dataSource.query<{ ticket_id: string }[]>(
+      'SELECT ticket_id FROM csat_ratings WHERE user_id = $1 AND ticket_id = ANY($2)',
+      [userId, ticketIds],
+    );
+    return new Set(rows.map((row) => row.ticket_id));
+  }
+
+  async ratedConversationIds(userId: string, conversationIds: string[]): Promise<Set<string>> {
+    if (conversationIds.length === 0) return new Set();
+    const rows = await this.dataSource.query<{ conversation_id: string }[]>(
+      'SELECT DISTINCT conversation_id FROM csat_ratings WHERE user_id = $1 AND conversation_id = ANY($2)',
+      [userId, conversationIds],
+    );
+    return new Set(rows.map((row) => row.conversation_id));
+  }
+
+  // The caller's own rating of a conversation, for the conversation detail's `rating`.
+  async ratingForConversation(userId: string, conversationId: string): Promise<StoredRating | null> {
+    const [row] = await this.dataSource.query<{ stars: number; comment: string | null; created_at: Date }[]>(
+      'SELECT stars, comment, created_at FROM csat_ratings WHERE user_id = $1 AND conversation_id = $2 ORDER BY created_at LIMIT 1',
+      [userId, conversationId],
+    );
+    return row ? { stars: row.stars, comment: row.comment, createdAt: row.created_at.getTime() } : null;
+  }
+
+  private async ownsTargets(user: SessionUser, ticketId: string | null, conversationId: string | null): Promise<boolean> {
+    const contactId = await this.intercom.contactIdFor(user);
+    if (ticketId) {
+      const ticket = await this.intercom.getTicket(ticketId);
+      if (!ticket.contacts?.contacts?.some((contact) => contact.id === contactId)) throw notFound('Ticket');
+    }
+    if (conversationId) {
+      const conversation = await this.intercom.getConversation(conversationId);
+      if (!conversation.contacts?.contacts?.some((contact) => contact.id === contactId)) throw notFound('Conversation');
+    }
+    return true;
+  }
+
+  private async tagNowOrLater(followUp: FollowUp): Promise<void> {
+    try {
+      await this.intercom.tagConversation(followUp.conversationId!, this.config.csat.tagName);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'service_unavailable')) {
+        this.logger.warn({ ratingId: followUp.ratingId, code: error instanceof AppError ? error.code : 'unknown' }, 'CSAT tag not applied');
+        return;
+      }
+      await this.enqueue(followUp);
+    }
+  }
+
+  private async enqueue(followUp: FollowUp): Promise<void> {
+    // The rating is stored either way; a lost enqueue costs only the Intercom tag, so it is logged, not raised.
+    await this.jobs
+      .send(CSAT_FOLLOW_UP_QUEUE, followUp, {
+        retryLimit: FOLLOW_UP_RETRY_LIMIT,
+        retryDelay: this.config.csat.tagRetryDelaySeconds,
+        retryDelayMax: this.config.csat.tagRetryDelayMaxSeconds,
+        retryBackoff: true,
+        singletonKey: followUp.ratingId,
+      })
+      .catch((error: unknown) => this.logger.error({ err: error, ratingId: followUp.ratingId }, 'Could not queue the CSAT follow-up'));
+  }
+
+  // Job handler: throwing (Intercom still down) leaves the job for a backed-off retry.
+  private async followUp(followUp: FollowUp): Promise<void> {
+    if (followUp.verifyOwnership) {
+      const user: SessionUser = { userId: followUp.userId, telegramChatId: null, name: null, email: null };
+      const owned = await this.ownsTargets(user, followUp.ticketId, followUp.conversationId).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'not_found') return false;
+        throw error;
+      });
+      if (!owned) {
+        // Accepted during an outage but not the caller's after all: the rating is withdrawn.
+        await this.dataSource.query('DELETE FROM csat_ratings WHERE id = $1', [followUp.ratingId]);
+        this.logger.warn({ ratingId: followUp.ratingId }, 'CSAT rating for a target not owned by the rater was removed');
+        return;
+      }
+    }
+    if (!followUp.conversationId) return;
+    try {
+      await this.intercom.tagConversation(followUp.conversationId, this.config.csat.tagName);
+    } catch (error) {
+      // A conversation that no longer exists cannot be tagged; anything else is retried.
+      if (error instanceof AppError && error.code === 'not_found') return;
+      throw error;
+    }
+  }
+}
