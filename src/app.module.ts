@@ -19,7 +19,7 @@ import { loggerOptions } from './logging';
 import { TicketsModule } from './tickets/tickets.module';
 
 // Feature modules are listed here; each owns its folder under src/.
-const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule, TicketsModule];
+const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule, CsatModule, TicketsModule];
 
 @Module({})
 export class AppModule {
