@@ -5,6 +5,7 @@ import { createApp } from '../src/app.factory';
 import { DEV_DEFAULTS, loadConfig } from '../src/config/config';
 import { ConfigError } from '../src/config/env-reader';
 import { type RunningPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { BOT_ADMIN_ID, type RunningEmulator, startIntercomEmulator } from '../tools/intercom-emulator/src';
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -14,12 +15,23 @@ async function main(): Promise<void> {
     postgres = await startEmbeddedPostgres();
     config = { ...config, database: { ...config.database, url: postgres.url } };
   }
+  // The emulator stands in for Intercom unless INTERCOM_BASE_URL points elsewhere.
+  let emulator: RunningEmulator | undefined;
+  if (!process.env.INTERCOM_BASE_URL) {
+    emulator = await startIntercomEmulator({
+      port: config.emulatorPort,
+      clientSecret: config.intercom.clientSecret,
+      webhookUrl: `http://127.0.0.1:${config.port}/webhooks/intercom`,
+    });
+    config = { ...config, intercom: { ...config.intercom, baseUrl: emulator.url } };
+  }
   const app = await createApp(config);
   await app.listen(config.port, config.host);
 
   const shutdown = async (signal: string) => {
     process.stdout.write(`\n${signal}: stopping…\n`);
     await app.close().catch(() => undefined);
+    await emulator?.close().catch(() => undefined);
     await postgres?.stop().catch(() => undefined);
     process.exit(0);
   };
@@ -30,7 +42,9 @@ async function main(): Promise<void> {
     `support-bff dev stack ready in ${Date.now() - startedAt} ms`,
     `  BFF        http://127.0.0.1:${config.port}   (docs: /docs, health: /health, ready: /ready)`,
     `  Postgres   ${postgres ? `embedded, ${postgres.url}` : 'DATABASE_URL'}`,
-    `  Intercom   ${config.intercom.baseUrl}`,
+    emulator
+      ? `  Intercom   emulator at ${emulator.url} (any bearer token; bot admin ${BOT_ADMIN_ID}; play operator with Intercom's own API, webhooks signed to the BFF)`
+      : `  Intercom   ${config.intercom.baseUrl}`,
     'Dev secrets in use (override with the env variables of the same name):',
     `  INTERCOM_ACCESS_TOKEN=${config.intercom.accessToken === DEV_DEFAULTS.intercomAccessToken ? config.intercom.accessToken : '(from env)'}`,
     `  INTERCOM_CLIENT_SECRET=${config.intercom.clientSecret === DEV_DEFAULTS.intercomClientSecret ? config.intercom.clientSecret : '(from env)'}`,

@@ -1,0 +1,21 @@
+# Production image: compiled JavaScript on Node 24; no dev dependencies.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY src ./src
+COPY tools ./tools
+COPY scripts ./scripts
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+USER node
+EXPOSE 3000
+# SIGTERM from the orchestrator drains in-flight requests and closes the DB pool (enableShutdownHooks).
+CMD ["node", "dist/src/main.js"]
