@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CsatModule } from '../csat/csat.module';
 import { FilesModule } from '../files/files.module';
 import { TicketCatalogService } from './ticket-catalog.service';
 import { TicketsController } from './tickets.controller';
@@ -6,7 +7,7 @@ import { TicketsService } from './tickets.service';
 
 // IntercomService and ClientMessagesService come from their global modules.
 @Module({
-  imports: [FilesModule],
+  imports: [FilesModule, CsatModule],
   controllers: [TicketsController],
   providers: [TicketsService, TicketCatalogService],
 })

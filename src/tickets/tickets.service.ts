@@ -3,6 +3,7 @@ import type { SessionUser } from '../common/auth.decorators';
 import { AppError, notFound } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { CsatService } from '../csat/csat.service';
 import { FilesService } from '../files/files.service';
 import { IntercomRejectedError } from '../intercom/intercom.gateway';
 import { type IntercomTicket, IntercomService } from '../intercom/intercom.service';
@@ -37,6 +38,7 @@ export class TicketsService {
     private readonly catalog: TicketCatalogService,
     private readonly clientMessages: ClientMessagesService,
     private readonly files: FilesService,
+    private readonly csat: CsatService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,7 +56,7 @@ export class TicketsService {
     const [catalog, clientMessageIds, rated] = await Promise.all([
       this.catalog.get(),
       this.clientMessages.clientMessageIdsFor(user.userId, ticket.id),
-      this.ratedTicketIds(user.userId, [ticket.id]),
+      this.csat.ratedTicketIds(user.userId, [ticket.id]),
     ]);
     return {
       ticket: toTicket(ticket, rated.has(ticket.id), catalog.states),
@@ -164,17 +166,12 @@ export class TicketsService {
 
   private async summaries(userId: string, tickets: IntercomTicket[]): Promise<TicketListDto['tickets']> {
     const [rated, states] = await Promise.all([
-      this.ratedTicketIds(
+      this.csat.ratedTicketIds(
         userId,
         tickets.map((ticket) => ticket.id),
       ),
       tickets.some(needsStateCatalog) ? this.catalog.get().then((catalog) => catalog.states) : [],
     ]);
     return tickets.map((ticket) => toTicketSummary(ticket, rated.has(ticket.id), states));
-  }
-
-  // TODO(csat): CsatService.ratedTicketIds(userId, ticketIds) once src/csat/ lands; until then nothing is rated.
-  private async ratedTicketIds(_userId: string, _ticketIds: string[]): Promise<Set<string>> {
-    return new Set();
   }
 }
