@@ -1,0 +1,43 @@
+// The app under benchmark, in its own process (production mode), plus — in the same process — a
+// bare Nest + Fastify route with no guard, the baseline the poll is measured against.
+import 'reflect-metadata';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../src/app.factory';
+import { loadConfig } from '../src/config/config';
+
+@Controller()
+class BareController {
+  @Get('bare')
+  bare(): { ok: boolean } {
+    return { ok: true };
+  }
+}
+
+@Module({ controllers: [BareController] })
+class BareModule {}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.port, '127.0.0.1');
+  const bare = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), { logger: false });
+  await bare.listen(Number(process.env.BARE_PORT), '127.0.0.1');
+  process.send?.({ ready: true });
+  // The benchmark asks for a full GC before reading RSS, so it measures what is retained.
+  process.on('message', (message) => {
+    if (message === 'gc') {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.('gc-done');
+    }
+  });
+  const stop = async () => {
+    await Promise.all([app.close(), bare.close()]);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+void main();
