@@ -61,6 +61,8 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
   it('answers a create without body and reason with a validation error naming them', async () => {
     const response = await api(alice, 'POST', '', { meta: { platform: 'ios' } });
     expect(response).toMatchObject({ status: 400, body: { error: 'validation_error', message: 'body or reason is required' } });
+    const badSince = await api(alice, 'GET', '/1/poll?since=-5');
+    expect(badSince).toMatchObject({ status: 400, body: { error: 'validation_error', message: expect.stringContaining('since') } });
     const blank = await api(alice, 'POST', '', { body: '   ' });
     expect(blank).toMatchObject({ status: 400, body: { error: 'validation_error', message: expect.stringContaining('body') } });
   });

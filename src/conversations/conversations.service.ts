@@ -51,7 +51,9 @@ export class ConversationsService {
       .slice(0, LIST_LIMIT);
     const snapshots: ConversationSnapshot[] = [];
     for (let index = 0; index < found.length; index += LIST_CONCURRENCY) {
-      const batch = found.slice(index, index + LIST_CONCURRENCY).map((conversation) => Promise.resolve(this.snapshots.get(conversation.id)));
+      const batch = found
+        .slice(index, index + LIST_CONCURRENCY)
+        .map((conversation) => Promise.resolve(this.snapshots.get(conversation.id)));
       snapshots.push(...(await Promise.all(batch)).filter((snapshot) => snapshot.contactIds.has(contactId)));
     }
     const readMarks = await this.readMarks(

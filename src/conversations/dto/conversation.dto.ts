@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsAttachmentIds } from '../../files/dto/files.dto';
 import { MessageDto } from '../../messages/message.dto';
 
@@ -74,15 +74,6 @@ export class ReplyDto {
   @IsOptional()
   @Matches(CLIENT_MESSAGE_ID, { message: 'clientMessageId must be 1-128 characters of A-Z a-z 0-9 . _ : -' })
   clientMessageId?: string;
-}
-
-export class PollQueryDto {
-  @ApiPropertyOptional({ description: 'Unix ms; only messages created after it are returned (default 0)', minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  since?: number;
 }
 
 export class ConversationSummaryDto {
