@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { requestIdFor } from './common/request-id';
 import { validationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
+import { routeBodyLimit } from './webhooks/route-body-limit';
 
 // Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -16,11 +17,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     genReqId: (raw: IncomingMessage) => requestIdFor(raw),
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
+  // rawBody: webhook signatures are checked over the exact bytes received (src/webhooks).
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, rawBody: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe);
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Per-route body caps from @RouteConfig({ bodyLimit }) (the webhook takes 1 MB); before routes exist.
+  fastify.addHook('onRoute', routeBodyLimit);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -17,9 +17,10 @@ import { IntercomModule } from './intercom/intercom.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logging';
 import { TicketsModule } from './tickets/tickets.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 // Feature modules are listed here; each owns its folder under src/.
-const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule, CsatModule, TicketsModule];
+const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule, CsatModule, TicketsModule, WebhooksModule];
 
 @Module({})
 export class AppModule {

@@ -59,6 +59,77 @@ export interface AppConfig {
   devices: { maxPerUser: number };
   // reopenState: a ticket state id, or a category whose customer-facing state is used.
   tickets: { reopenState: string; catalogTtlMs: number };
+  webhooks: WebhooksConfig;
+  push: PushConfig;
+}
+
+// Intercom webhook inbox (src/webhooks): the inbox table is the queue its workers drain.
+export interface WebhooksConfig {
+  // Inbox workers per instance; 0 = this instance only acknowledges (ingest-only).
+  workers: number;
+  pollIntervalMs: number;
+  retryDelayMs: number;
+  retryDelayMaxMs: number;
+  maxAttempts: number;
+  retentionDays: number;
+}
+
+export interface FcmConfig {
+  projectId: string;
+  // Service account JSON (inline) or a path to it; secrets never logged.
+  serviceAccountJson: string | undefined;
+  serviceAccountPath: string | undefined;
+}
+
+export interface PushConfig {
+  mobileSender: 'fcm' | 'log';
+  tmaSender: 'telegram' | 'log';
+  fcm: FcmConfig | undefined;
+  timeoutMs: number;
+  maxAttempts: number;
+  telegramMaxRetryAfterSeconds: number;
+  previewLength: number;
+  // Overrides of the notification templates (src/notifications/notification-templates.ts).
+  templates: Record<string, string>;
+}
+
+function pushTemplates(value: string | undefined): Record<string, string> {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError('PUSH_TEMPLATES must be a JSON object of strings');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((text) => typeof text !== 'string')) {
+    throw new ConfigError('PUSH_TEMPLATES must be a JSON object of strings');
+  }
+  return parsed as Record<string, string>;
+}
+
+function pushConfig(read: EnvReader, production: boolean, miniAppUrl: string | undefined): PushConfig {
+  const mobileSender = read.oneOf('PUSH_MOBILE_SENDER', ['fcm', 'log'] as const, production ? 'fcm' : 'log');
+  const tmaSender = read.oneOf('PUSH_TMA_SENDER', ['telegram', 'log'] as const, production ? 'telegram' : 'log');
+  let fcm: FcmConfig | undefined;
+  if (mobileSender === 'fcm') {
+    const serviceAccountJson = read.optionalSecret('FCM_SERVICE_ACCOUNT_JSON');
+    const serviceAccountPath = read.optionalString('FCM_SERVICE_ACCOUNT_FILE');
+    if (!serviceAccountJson && !serviceAccountPath) {
+      throw new ConfigError('FCM_SERVICE_ACCOUNT_JSON or FCM_SERVICE_ACCOUNT_FILE is required when PUSH_MOBILE_SENDER=fcm');
+    }
+    fcm = { projectId: read.string('FCM_PROJECT_ID'), serviceAccountJson, serviceAccountPath };
+  }
+  if (tmaSender === 'telegram' && !miniAppUrl) throw new ConfigError('TELEGRAM_MINI_APP_URL is required when PUSH_TMA_SENDER=telegram');
+  return {
+    mobileSender,
+    tmaSender,
+    fcm,
+    timeoutMs: read.int('PUSH_TIMEOUT_MS', 10_000, { min: 100, max: 60_000 }),
+    maxAttempts: read.int('PUSH_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
+    telegramMaxRetryAfterSeconds: read.int('TELEGRAM_MAX_RETRY_AFTER_SECONDS', 30, { min: 0, max: 300 }),
+    previewLength: read.int('PUSH_PREVIEW_LENGTH', 120, { min: 10, max: 1000 }),
+    templates: pushTemplates(read.optionalString('PUSH_TEMPLATES')),
+  };
 }
 
 // A reopen target is a numeric Intercom state id or an open category (reopening to resolved is no reopen).
@@ -167,6 +238,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       reopenState: ticketReopenState(read.string('TICKET_REOPEN_STATE', 'in_progress')),
       catalogTtlMs: read.int('TICKET_CATALOG_TTL_SECONDS', 300, { min: 1, max: 86400 }) * 1000,
     },
+    webhooks: {
+      workers: read.int('WEBHOOK_WORKERS', 2, { min: 0, max: 32 }),
+      pollIntervalMs: read.int('WEBHOOK_POLL_INTERVAL_MS', 1000, { min: 50, max: 60_000 }),
+      retryDelayMs: read.int('WEBHOOK_RETRY_DELAY_MS', 2000, { min: 10 }),
+      retryDelayMaxMs: read.int('WEBHOOK_RETRY_DELAY_MAX_MS', 300_000, { min: 10 }),
+      maxAttempts: read.int('WEBHOOK_MAX_ATTEMPTS', 10, { min: 1, max: 100 }),
+      retentionDays: read.int('WEBHOOK_RETENTION_DAYS', 7, { min: 1, max: 365 }),
+    },
+    push: pushConfig(read, production, read.optionalUrl('TELEGRAM_MINI_APP_URL')),
   };
   if (!config.hostJwt.secret && !config.hostJwt.jwksUrl) {
     throw new ConfigError('HOST_JWT_SECRET or HOST_JWKS_URL must be set');

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { DevicesModule } from '../devices/devices.module';
+import { NotificationsService } from './notifications.service';
+import { PushChannels } from './push-channels';
+
+@Module({ imports: [DevicesModule], providers: [NotificationsService, PushChannels], exports: [NotificationsService] })
+export class NotificationsModule {}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Equals, IsObject, IsString, Length, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+
+export const NOTIFICATION_ID_MAX_LENGTH = 128;
+export const TOPIC_MAX_LENGTH = 128;
+// Intercom's bodies are small; the cap keeps a bad sender from filling the inbox.
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export class IntercomNotificationDataDto {
+  @ApiProperty({
+    description: 'The object the event is about (conversation, ticket, contact, …)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @IsObject()
+  item!: Record<string, unknown>;
+}
+
+// Intercom's notification envelope; other fields (app_id, created_at, delivery_*) are accepted and kept.
+export class IntercomNotificationDto {
+  @ApiProperty({ example: 'notification_event' })
+  @Equals('notification_event')
+  type!: string;
+
+  @ApiProperty({ description: 'Notification id; a redelivery carries the same id', maxLength: NOTIFICATION_ID_MAX_LENGTH })
+  @IsString()
+  @Length(1, NOTIFICATION_ID_MAX_LENGTH)
+  id!: string;
+
+  @ApiProperty({ example: 'conversation.admin.replied', maxLength: TOPIC_MAX_LENGTH })
+  @IsString()
+  @Length(1, TOPIC_MAX_LENGTH)
+  topic!: string;
+
+  @ApiProperty({ type: IntercomNotificationDataDto })
+  @ValidateNested()
+  @Type(() => IntercomNotificationDataDto)
+  data!: IntercomNotificationDataDto;
+}
+
+export class WebhookAckDto {
+  @ApiProperty({ description: 'The event is recorded (or was already): Intercom must not resend it' }) received!: true;
+  @ApiProperty({ description: 'This notification id had been received before and is not processed again' }) duplicate!: boolean;
+}

@@ -1,0 +1,147 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { WebhookEffects } from './webhook-effects';
+
+interface DueEvent {
+  id: string;
+  topic: string;
+  payload: unknown;
+  attempts: number;
+}
+
+const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+const CLEANUP_BATCH = 1000;
+const ERROR_MAX_LENGTH = 500;
+
+// Drains webhook_events: each worker claims one due row with FOR UPDATE SKIP LOCKED, applies its
+// effects and marks it processed in the same transaction. Instances share the table, so no event
+// runs twice; if a process dies mid-event, Postgres drops its lock and the row is due again.
+// Failures back off exponentially (next_attempt_at) up to WEBHOOK_MAX_ATTEMPTS, then failed_at.
+@Injectable()
+export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WebhookInbox');
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly sleepers = new Set<() => void>();
+  private cleanupTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly effects: WebhookEffects,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.webhooks.workers === 0) return;
+    this.running = true;
+    this.loops = Array.from({ length: this.config.webhooks.workers }, () => this.loop());
+    this.cleanupTimer = setInterval(() => void this.cleanup(), CLEANUP_INTERVAL_MS).unref();
+  }
+
+  // Before the database pool closes: in-flight events finish (their pushes are bounded by timeouts).
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearInterval(this.cleanupTimer);
+    this.wake();
+    await Promise.all(this.loops);
+  }
+
+  // A new event was recorded here: sleeping workers look now instead of at their next poll.
+  wake(): void {
+    for (const resume of this.sleepers) resume();
+    this.sleepers.clear();
+  }
+
+  // Returns whether an event was claimed (processed or failed), i.e. whether to look again at once.
+  async processNext(): Promise<boolean> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const [event] = (await runner.query(
+        `SELECT id, topic, payload, attempts FROM webhook_events
+         WHERE processed_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+         ORDER BY next_attempt_at, received_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      )) as DueEvent[];
+      if (!event) {
+        await runner.commitTransaction();
+        return false;
+      }
+      await this.handle(runner, event);
+      await runner.commitTransaction();
+      return true;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async handle(runner: QueryRunner, event: DueEvent): Promise<void> {
+    try {
+      await this.effects.apply(event.topic, event.payload);
+      await runner.query('UPDATE webhook_events SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [
+        event.id,
+      ]);
+    } catch (error) {
+      const attempts = event.attempts + 1;
+      const final = attempts >= this.config.webhooks.maxAttempts;
+      const delayMs = Math.min(this.config.webhooks.retryDelayMs * 2 ** (attempts - 1), this.config.webhooks.retryDelayMaxMs);
+      const message = (error instanceof Error ? error.message : String(error)).slice(0, ERROR_MAX_LENGTH);
+      await runner.query(
+        `UPDATE webhook_events SET attempts = $2, last_error = $3,
+           next_attempt_at = now() + make_interval(secs => $4::double precision / 1000),
+           failed_at = CASE WHEN $5::boolean THEN now() END
+         WHERE id = $1`,
+        [event.id, attempts, message, delayMs, final],
+      );
+      const log = { eventId: event.id, topic: event.topic, attempts, err: error };
+      if (final) this.logger.error(log, 'Webhook event failed for good');
+      else this.logger.warn({ ...log, retryInMs: delayMs }, 'Webhook event failed; will retry');
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let claimed = false;
+      try {
+        claimed = await this.processNext();
+      } catch (error) {
+        this.logger.error({ err: error }, 'Webhook inbox poll failed');
+      }
+      if (!claimed && this.running) await this.sleep(this.config.webhooks.pollIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const resume = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(resume);
+        resolve();
+      };
+      const timer = setTimeout(resume, ms);
+      this.sleepers.add(resume);
+    });
+  }
+
+  // Processed (and given-up) events are kept WEBHOOK_RETENTION_DAYS: the window in which a
+  // redelivery is still recognised as one.
+  private async cleanup(): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `DELETE FROM webhook_events WHERE id IN (
+           SELECT id FROM webhook_events
+           WHERE processed_at < now() - make_interval(days => $1) OR failed_at < now() - make_interval(days => $1)
+           LIMIT $2)`,
+        [this.config.webhooks.retentionDays, CLEANUP_BATCH],
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Webhook inbox cleanup failed');
+    }
+  }
+}

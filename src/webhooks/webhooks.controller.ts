@@ -1,0 +1,44 @@
+import { Controller, Headers, HttpCode, Post, type RawBodyRequest, Req } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Public } from '../common/auth.decorators';
+import { IntercomNotificationDto, WEBHOOK_BODY_LIMIT_BYTES, WebhookAckDto } from './dto/intercom-notification.dto';
+import { WebhooksService } from './webhooks.service';
+
+@ApiTags('webhooks')
+@Public()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post('intercom')
+  @HttpCode(200)
+  @RouteConfig({ bodyLimit: WEBHOOK_BODY_LIMIT_BYTES })
+  @ApiOperation({
+    summary: 'Intercom webhook',
+    description:
+      'Verified by X-Hub-Signature (HMAC-SHA1 of the raw body with the client secret), recorded durably (unique on the notification id), acknowledged, then processed asynchronously. A redelivered id is acknowledged and not processed again; `ping` is acknowledged. Body at most 1 MB.',
+  })
+  @ApiHeader({ name: 'X-Hub-Signature', required: true, description: '`sha1=<hex HMAC-SHA1 of the raw body>`' })
+  @ApiBody({ type: IntercomNotificationDto })
+  @ApiOkResponse({ type: WebhookAckDto })
+  @ApiUnauthorizedResponse({ description: 'Missing, malformed or wrong signature' })
+  @ApiBadRequestResponse({ description: 'Not JSON, or not an Intercom notification' })
+  @ApiPayloadTooLargeResponse({ description: 'Body over 1 MB' })
+  receive(
+    @Req() request: RawBodyRequest<FastifyRequest>,
+    @Headers('x-hub-signature') signature: string | undefined,
+  ): Promise<WebhookAckDto> {
+    return this.webhooks.receive(request.rawBody, signature, request.body);
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { AppError } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { IntercomNotificationDto, type WebhookAckDto } from './dto/intercom-notification.dto';
+import { isValidSignature } from './webhook-signature';
+import { WebhookInboxWorker } from './webhook-inbox.worker';
+
+// Receiving side: verify the signature over the raw bytes, then one INSERT — the durable record is
+// also the queue entry, so there is no window between "acknowledged" and "queued".
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: WebhookInboxWorker,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined, body: unknown): Promise<WebhookAckDto> {
+    // Checked before the body's shape: an unsigned caller learns nothing about what we accept.
+    if (!rawBody || !isValidSignature(rawBody, signature, this.config.intercom.clientSecret)) {
+      throw new AppError('unauthorized', 'Missing or invalid webhook signature');
+    }
+    const notification = await parseNotification(body);
+    if (notification.topic === 'ping') return { received: true, duplicate: false };
+    const inserted = await this.dataSource.query<{ id: string }[]>(
+      'INSERT INTO webhook_events (id, topic, payload) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',
+      [notification.id, notification.topic, body],
+    );
+    if (inserted.length > 0) this.inbox.wake();
+    return { received: true, duplicate: inserted.length === 0 };
+  }
+}
+
+async function parseNotification(body: unknown): Promise<IntercomNotificationDto> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('bad_request', 'Expected a JSON object');
+  const notification = plainToInstance(IntercomNotificationDto, body);
+  const [error] = await validate(notification, { stopAtFirstError: true });
+  if (error) throw new AppError('validation_error', `${error.property} is invalid`);
+  return notification;
+}

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { signWebhook } from '../tools/intercom-emulator/src';
+import { type TestApp, startTestApp } from './helpers/app';
+import { createTestDatabase } from './helpers/database';
+import { FakeTelegram, waitFor } from './helpers/fake-telegram';
+import { bearer, sessionTokenFor } from './helpers/sessions';
+
+const SECRET = 'test-intercom-client-secret';
+const CHAT_ID = '700100';
+const USER_ID = `tg:${CHAT_ID}`;
+
+const notificationId = (): string => `notif_${randomBytes(8).toString('hex')}`;
+
+function adminReply(id: string, conversationId: string, text = 'Hello from support'): Record<string, unknown> {
+  return {
+    type: 'notification_event',
+    app_id: 'app',
+    id,
+    topic: 'conversation.admin.replied',
+    created_at: 1_700_000_000,
+    data: {
+      type: 'notification_event_data',
+      item: {
+        type: 'conversation',
+        id: conversationId,
+        state: 'open',
+        contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: 'contact-1', external_id: USER_ID }] },
+        conversation_parts: {
+          conversation_parts: [
+            { id: 'p1', part_type: 'comment', body: `<p>${text}</p>`, author: { type: 'admin', id: '1', name: 'Anna' } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+// signature: null sends none; left out, the raw body is signed with the right secret.
+async function deliver(app: TestApp, raw: string, signature: string | null = signWebhook(raw, SECRET)): Promise<Response> {
+  return fetch(`${app.url}/webhooks/intercom`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature': signature } : {}) },
+    body: raw,
+  });
+}
+
+async function query<T>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+async function registerTma(app: TestApp): Promise<void> {
+  const token = await sessionTokenFor(app, USER_ID, { telegramChatId: CHAT_ID });
+  const response = await fetch(`${app.url}/api/devices/register`, {
+    method: 'POST',
+    headers: { ...bearer(token), 'content-type': 'application/json' },
+    body: JSON.stringify({ platform: 'tma', token: CHAT_ID }),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe('Webhooks (e2e)', () => {
+  const telegram = new FakeTelegram();
+  let databaseUrl: string;
+  const env = (): Record<string, string> => ({
+    DATABASE_URL: databaseUrl,
+    INTERCOM_CLIENT_SECRET: SECRET,
+    PUSH_TMA_SENDER: 'telegram',
+    TELEGRAM_API_BASE_URL: telegram.url,
+    TELEGRAM_MINI_APP_URL: 'https://miniapp.test/app',
+    WEBHOOK_POLL_INTERVAL_MS: '100',
+  });
+
+  beforeAll(async () => {
+    await telegram.start();
+    databaseUrl = await createTestDatabase();
+  });
+  afterAll(() => telegram.close());
+
+  describe('receiving', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await startTestApp(env());
+    });
+    afterAll(() => app.close());
+
+    it('acknowledges a correctly signed notification and records it', async () => {
+      const id = notificationId();
+      const response = await deliver(app, JSON.stringify(adminReply(id, 'conv-record')));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ received: true, duplicate: false });
+      const rows = await query<{ topic: string }>(databaseUrl, 'SELECT topic FROM webhook_events WHERE id = $1', [id]);
+      expect(rows).toEqual([{ topic: 'conversation.admin.replied' }]);
+    });
+
+    it.each([
+      ['signed with another secret', (raw: string) => signWebhook(raw, 'some-other-secret-0123456789')],
+      ['without a signature', () => null],
+      [
+        'with the signature of the body before it was re-serialised',
+        (raw: string) => signWebhook(JSON.stringify(JSON.parse(raw), null, 2), SECRET),
+      ],
+      ['with a sha256= prefix', (raw: string) => signWebhook(raw, SECRET).replace('sha1=', 'sha256=')],
+      ['with a malformed signature', () => 'sha1=not-hex'],
+    ])('answers 401 and records nothing when %s', async (_case, sign) => {
+      const id = notificationId();
+      const raw = JSON.stringify(adminReply(id, 'conv-401'));
+      const response = await deliver(app, raw, sign(raw));
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: 'unauthorized', requestId: expect.any(String) });
+      expect(await query(databaseUrl, 'SELECT id FROM webhook_events WHERE id = $1', [id])).toEqual([]);
+    });
+
+    it('answers 401 to an unsigned body before looking at its shape', async () => {
+      const response = await deliver(app, JSON.stringify({ anything: true }), null);
+      expect(response.status).toBe(401);
+    });
+
+    it('acknowledges ping without recording it', async () => {
+      const id = notificationId();
+      const raw = JSON.stringify({ type: 'notification_event', id, topic: 'ping', data: { item: { type: 'ping', message: 'hi' } } });
+      const response = await deliver(app, raw);
+      expect(response.status).toBe(200);
+      expect(await query(databaseUrl, 'SELECT id FROM webhook_events WHERE id = $1', [id])).toEqual([]);
+    });
+
+    it('accepts bodies above the API-wide cap up to 1 MB, and answers 413 above', async () => {
+      const big = (size: number): string => {
+        const event = adminReply(notificationId(), 'conv-big');
+        return JSON.stringify({ ...event, padding: 'x'.repeat(size) });
+      };
+      expect((await deliver(app, big(600 * 1024))).status).toBe(200);
+      const tooBig = await deliver(app, big(1024 * 1024));
+      expect(tooBig.status).toBe(413);
+      expect(await tooBig.json()).toMatchObject({ error: 'payload_too_large' });
+    });
+
+    it('answers 400 to a signed body that is not an Intercom notification', async () => {
+      const raw = JSON.stringify({ type: 'something_else', id: 'x', topic: 'ping', data: { item: {} } });
+      expect((await deliver(app, raw)).status).toBe(400);
+      const notJson = '{"type":';
+      expect((await deliver(app, notJson)).status).toBe(400);
+    });
+
+    it('processes a redelivered notification once', async () => {
+      await registerTma(app);
+      const id = notificationId();
+      const raw = JSON.stringify(adminReply(id, 'conv-dup', 'only once'));
+      const answers = await Promise.all([deliver(app, raw), deliver(app, raw), deliver(app, raw)]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+      const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as { duplicate: boolean }[];
+      expect(bodies.filter((body) => !body.duplicate)).toHaveLength(1);
+      await waitFor(async () => {
+        const [row] = await query<{ processed_at: Date | null }>(databaseUrl, 'SELECT processed_at FROM webhook_events WHERE id = $1', [
+          id,
+        ]);
+        return row.processed_at ?? undefined;
+      });
+      const later = await deliver(app, raw);
+      expect(await later.json()).toEqual({ received: true, duplicate: true });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(telegram.calls.filter((call) => call.body.text.includes('only once'))).toHaveLength(1);
+    });
+  });
+});
