@@ -168,4 +168,106 @@ describe('Webhooks (e2e)', () => {
       expect(telegram.calls.filter((call) => call.body.text.includes('only once'))).toHaveLength(1);
     });
   });
+
+  describe('durability', () => {
+    const processedAt = async (id: string): Promise<Date | undefined> => {
+      const [row] = await query<{ processed_at: Date | null }>(databaseUrl, 'SELECT processed_at FROM webhook_events WHERE id = $1', [id]);
+      return row?.processed_at ?? undefined;
+    };
+    const pushesFor = (text: string): number => telegram.messagesTo(CHAT_ID).filter((call) => call.body.text.includes(text)).length;
+
+    it('processes exactly once an event acknowledged by an instance that stopped before processing it', async () => {
+      // The first instance only acknowledges (no workers), as if it crashed right after answering 200.
+      const ingestOnly = await startTestApp({ ...env(), WEBHOOK_WORKERS: '0' });
+      await registerTma(ingestOnly);
+      const id = notificationId();
+      const raw = JSON.stringify(adminReply(id, 'conv-restart', 'survives a restart'));
+      expect((await deliver(ingestOnly, raw)).status).toBe(200);
+      await ingestOnly.close();
+      expect(await processedAt(id)).toBeUndefined();
+      expect(pushesFor('survives a restart')).toBe(0);
+
+      const restarted = await startTestApp(env());
+      try {
+        await waitFor(() => processedAt(id));
+        // Intercom redelivers to the new instance: acknowledged, not processed again.
+        expect(await (await deliver(restarted, raw)).json()).toEqual({ received: true, duplicate: true });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(pushesFor('survives a restart')).toBe(1);
+      } finally {
+        await restarted.close();
+      }
+    });
+
+    it('takes over an event whose worker died mid-processing, once its lock is gone', async () => {
+      const ingestOnly = await startTestApp({ ...env(), WEBHOOK_WORKERS: '0' });
+      const id = notificationId();
+      expect((await deliver(ingestOnly, JSON.stringify(adminReply(id, 'conv-crash', 'after a crash')))).status).toBe(200);
+      await ingestOnly.close();
+      // A worker of another instance holds the row (mid-processing) ...
+      const dying = new Client({ connectionString: databaseUrl });
+      dying.on('error', () => undefined); // terminated on purpose below
+      await dying.connect();
+      await dying.query('BEGIN');
+      await dying.query('SELECT id FROM webhook_events WHERE id = $1 FOR UPDATE', [id]);
+      const app = await startTestApp(env());
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await processedAt(id)).toBeUndefined();
+        // ... and its process dies: Postgres ends the session and drops the lock.
+        await query(databaseUrl, 'SELECT pg_terminate_backend($1)', [(dying as unknown as { processID: number }).processID]);
+        await dying.end().catch(() => undefined);
+        await waitFor(() => processedAt(id));
+        expect(pushesFor('after a crash')).toBe(1);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('shares the work between instances without processing any event twice', async () => {
+      const [first, second] = await Promise.all([startTestApp(env()), startTestApp(env())]);
+      try {
+        const ids = Array.from({ length: 20 }, () => notificationId());
+        await Promise.all(
+          ids.map((id, index) =>
+            deliver(index % 2 ? first : second, JSON.stringify(adminReply(id, `conv-shared-${index}`, `shared ${id}`))),
+          ),
+        );
+        await waitFor(async () => {
+          const rows = await query(databaseUrl, 'SELECT id FROM webhook_events WHERE id = ANY($1) AND processed_at IS NOT NULL', [ids]);
+          return rows.length === ids.length ? true : undefined;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(ids.map((id) => pushesFor(`shared ${id}`))).toEqual(ids.map(() => 1));
+      } finally {
+        await Promise.all([first.close(), second.close()]);
+      }
+    });
+
+    it('retries a failing event with backoff, then gives up and keeps it for inspection', async () => {
+      const app = await startTestApp({ ...env(), WEBHOOK_RETRY_DELAY_MS: '200', WEBHOOK_MAX_ATTEMPTS: '3' });
+      try {
+        const id = notificationId();
+        const event = adminReply(id, 'conv-poison');
+        // A malformed contact list makes processing throw every time.
+        (event.data as { item: Record<string, unknown> }).item.contacts = { contacts: 'not a list' };
+        const startedAt = Date.now();
+        expect((await deliver(app, JSON.stringify(event))).status).toBe(200);
+        const row = await waitFor(async () => {
+          const [found] = await query<{ attempts: number; failed_at: Date | null; last_error: string }>(
+            databaseUrl,
+            'SELECT attempts, failed_at, last_error FROM webhook_events WHERE id = $1',
+            [id],
+          );
+          return found?.failed_at ? found : undefined;
+        });
+        expect(row.attempts).toBe(3);
+        expect(row.last_error).toEqual(expect.any(String));
+        // Two waits between three attempts: 200 ms, then 400 ms.
+        expect(row.failed_at!.getTime() - startedAt).toBeGreaterThanOrEqual(600);
+      } finally {
+        await app.close();
+      }
+    });
+  });
 });
