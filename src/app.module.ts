@@ -9,6 +9,7 @@ import { RATE_LIMIT_WINDOW_MS, UserRateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { FilesModule } from './files/files.module';
 import { CsatModule } from './csat/csat.module';
 import { DevicesModule } from './devices/devices.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
@@ -20,7 +21,7 @@ import { TicketsModule } from './tickets/tickets.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 // Feature modules are listed here; each owns its folder under src/.
-const FEATURE_MODULES = [AuthModule, HealthModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule, CsatModule, TicketsModule, WebhooksModule];
+const FEATURE_MODULES = [AuthModule, HealthModule, FilesModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule, CsatModule, TicketsModule, WebhooksModule];
 
 @Module({})
 export class AppModule {

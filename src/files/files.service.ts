@@ -1,0 +1,149 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { In, type Repository } from 'typeorm';
+import { AppError } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import type { UploadedFileDto, UploadResponseDto } from './dto/files.dto';
+import { contentDisposition, sanitizeFileName } from './file-names';
+import { isInline } from './file-types';
+import { fileParts } from './multipart';
+import { FileLinkSigner } from './signed-links';
+import { StoredFile } from './stored-file.entity';
+import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
+import { drainAbandonedBody, validateUpload } from './upload-stream';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FILE_PART_NAME = 'file';
+// Files are personal: shared caches must never keep them.
+const CACHE_CONTROL = 'private';
+
+export type FileResponse = { headers: Record<string, string> } & ({ redirectTo: string } | { body: Readable });
+
+const notFound = (): AppError => new AppError('not_found', 'File not found');
+
+@Injectable()
+export class FilesService {
+  private readonly logger = new Logger(FilesService.name);
+  private readonly signer: FileLinkSigner;
+
+  constructor(
+    @InjectRepository(StoredFile) private readonly files: Repository<StoredFile>,
+    @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.signer = new FileLinkSigner(config.files.linkSecret);
+  }
+
+  // All or nothing: a rejected part removes what this request stored before it.
+  async upload(ownerId: string, request: FastifyRequest): Promise<UploadResponseDto> {
+    if (!request.isMultipart()) throw new AppError('bad_request', 'Expected multipart/form-data with "file" parts');
+    const stored: StoredFile[] = [];
+    try {
+      for await (const part of fileParts(request, this.config.files)) {
+        if (part.fieldname !== FILE_PART_NAME) throw new AppError('validation_error', `file parts must be named "${FILE_PART_NAME}"`);
+        stored.push(await this.storeOne(ownerId, part));
+      }
+      if (stored.length === 0) throw new AppError('validation_error', `file: at least one "${FILE_PART_NAME}" part is required`);
+      await this.files.insert(stored);
+    } catch (error) {
+      drainAbandonedBody(request.raw);
+      await Promise.all(stored.map((file) => this.discardObject(file.storageKey)));
+      throw error;
+    }
+    return { files: stored.map(toDto) };
+  }
+
+  // The owner's own file: S3 answers with a redirect to a short-lived presigned URL, disk with the bytes.
+  async ownerDownload(ownerId: string, id: string): Promise<FileResponse> {
+    const file = await this.files.findOneBy({ id, ownerId });
+    if (!file) throw notFound();
+    const redirectTo = await this.storage.directDownloadUrl(file.storageKey);
+    if (redirectTo) return { redirectTo, headers: { 'cache-control': 'private, no-store', 'x-content-type-options': 'nosniff' } };
+    return { body: await this.storage.get(file.storageKey), headers: fileHeaders(file) };
+  }
+
+  // The link handed to Intercom: whoever holds a valid, unexpired signature gets the bytes.
+  async publicDownload(id: string, expiry: unknown, token: unknown): Promise<FileResponse> {
+    if (!UUID.test(id)) throw notFound();
+    if (!this.signer.verify(id.toLowerCase(), expiry, token)) throw new AppError('forbidden', 'Link is invalid or expired');
+    const file = await this.files.findOneBy({ id });
+    if (!file) throw notFound();
+    return { body: await this.storage.get(file.storageKey), headers: fileHeaders(file) };
+  }
+
+  // For conversations and tickets: the caller's own files as signed public links, in the given order.
+  async signedUrlsForAttachments(userId: string, fileIds: string[]): Promise<string[]> {
+    const ids = [...new Set(fileIds.map((id) => id.toLowerCase()))];
+    if (ids.length === 0) return [];
+    if (ids.length > this.config.files.maxFilesPerMessage) {
+      throw new AppError('validation_error', `attachmentIds must contain at most ${this.config.files.maxFilesPerMessage} elements`);
+    }
+    if (!ids.every((id) => UUID.test(id))) throw new AppError('validation_error', 'attachmentIds must contain file ids (UUIDs)');
+    const owned = await this.files.find({ select: { id: true }, where: { id: In(ids), ownerId: userId } });
+    if (owned.length !== ids.length) throw new AppError('not_found', 'Attachment not found');
+    return ids.map((id) => this.signedUrl(id));
+  }
+
+  signedUrl(id: string, now = Date.now()): string {
+    const { expiresAt, token } = this.signer.sign(id, now + this.config.files.linkTtlSeconds * 1000);
+    return `${this.config.publicBaseUrl}/files/${id}?e=${expiresAt}&t=${token}`;
+  }
+
+  private async storeOne(ownerId: string, part: MultipartFile): Promise<StoredFile> {
+    const upload = await validateUpload(part.file, this.config.files.maxFileBytes);
+    const ownerTag = ownerTagFor(ownerId);
+    const file = this.files.create({
+      id: randomUUID(),
+      ownerId,
+      storageKey: `files/${ownerTag}/${randomUUID()}`,
+      contentType: upload.type.contentType,
+      name: sanitizeFileName(part.filename, upload.type),
+    });
+    try {
+      await this.storage.put(file.storageKey, upload.body, {
+        contentType: file.contentType,
+        contentDisposition: dispositionFor(file),
+        cacheControl: CACHE_CONTROL,
+        ownerTag,
+      });
+    } catch (error) {
+      await this.discardObject(file.storageKey);
+      throw error;
+    }
+    file.size = upload.bytesRead();
+    return file;
+  }
+
+  private async discardObject(key: string): Promise<void> {
+    await this.storage.delete(key).catch((error: unknown) => this.logger.warn({ err: error, key }, 'Could not delete an abandoned upload'));
+  }
+}
+
+// A stable, non-reversible tag of the owner in object keys: groups a user's objects without
+// putting their id (possibly personal data) into storage paths.
+function ownerTagFor(ownerId: string): string {
+  return createHash('sha256').update(ownerId).digest('hex').slice(0, 32);
+}
+
+function dispositionFor(file: StoredFile): string {
+  return contentDisposition(file.name, isInline(file.contentType));
+}
+
+function fileHeaders(file: StoredFile): Record<string, string> {
+  return {
+    'content-type': file.contentType,
+    'content-length': String(file.size),
+    'content-disposition': dispositionFor(file),
+    'x-content-type-options': 'nosniff',
+    'cache-control': CACHE_CONTROL,
+  };
+}
+
+function toDto(file: StoredFile): UploadedFileDto {
+  return { id: file.id, name: file.name, contentType: file.contentType, size: file.size };
+}
