@@ -1,5 +1,5 @@
 // The server side of `npm run bench:upload`, in its own process so its RSS is measured alone:
-// `app` = the whole BFF in production mode on local disk; `baseline` = bare Fastify with
+// `app` = the whole BFF in production mode (local disk, or S3 when S3_* is set); `baseline` = bare Fastify with
 // @fastify/multipart piping each file straight to disk (the least any upload route can do).
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -35,6 +35,8 @@ async function startApp(directory: string): Promise<{ port: number; token: strin
     PUSH_MOBILE_SENDER: 'log',
     PUSH_TMA_SENDER: 'log',
     RATE_LIMIT_UPLOAD_PER_MIN: '100000',
+    // BENCH_STORAGE=s3: the driver starts an in-process S3 server and passes its S3_* settings.
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('S3_'))),
   });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');

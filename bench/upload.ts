@@ -7,12 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunningS3, startS3Server } from '../test/helpers/s3-server';
 
 const MB = 1024 * 1024;
 const FILE_BYTES = Number(process.env.BENCH_FILE_MB ?? 20) * MB;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+// local (default) or s3: the app then stores into an in-process S3-compatible server (s3rver).
+const STORAGE = process.env.BENCH_STORAGE === 's3' ? 's3' : 'local';
 const CHUNK = 256 * 1024;
 const BOUNDARY = 'bench-upload-boundary';
 const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108020000009077', 'hex');
@@ -66,10 +69,11 @@ function uploadOnce(port: number, token: string): Promise<void> {
   });
 }
 
-async function measure(target: 'app' | 'baseline'): Promise<Result> {
+async function measure(target: 'app' | 'baseline', s3: RunningS3 | undefined): Promise<Result> {
   const directory = await mkdtemp(join(tmpdir(), `bench-upload-${target}-`));
   const server: ChildProcess = fork(join(__dirname, 'upload-server.ts'), [target, directory], {
     execArgv: ['-r', '@swc-node/register'],
+    env: { ...process.env, ...(target === 'app' ? s3?.env : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {
@@ -103,12 +107,13 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 // report the median throughput and the worst memory growth of each.
 async function main(): Promise<void> {
   process.stdout.write(
-    `${REPEATS} × (${ROUNDS} rounds × ${CONCURRENCY} concurrent uploads of ${FILE_BYTES / MB} MB), alternating targets\n`,
+    `${REPEATS} × (${ROUNDS} rounds × ${CONCURRENCY} concurrent uploads of ${FILE_BYTES / MB} MB), app storage: ${STORAGE}, alternating targets\n`,
   );
+  const s3 = STORAGE === 's3' ? await startS3Server() : undefined;
   const results: Result[] = [];
   for (let repeat = 0; repeat < REPEATS; repeat += 1) {
     for (const target of ['baseline', 'app'] as const) {
-      const result = await measure(target);
+      const result = await measure(target, s3);
       results.push(result);
       process.stdout.write(
         `  ${target.padEnd(9)} ${result.mbPerSecond.toFixed(1).padStart(7)} MB/s   idle RSS ${result.idleRssMb.toFixed(0)} MB   peak RSS growth ${result.peakGrowthMb.toFixed(1)} MB\n`,
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
       peakGrowthMb: Math.max(...own.map((result) => result.peakGrowthMb)),
     };
   };
+  await s3?.stop();
   const [baseline, app] = [summary('baseline'), summary('app')];
   for (const [name, value] of [
     ['baseline', baseline],
