@@ -23,6 +23,8 @@ export interface S3Config {
   secretAccessKey: string | undefined;
   checksumMode: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
   presignTtlSeconds: number;
+  // Multipart uploads to S3 in flight at once per instance; each holds up to ~3 parts (15 MB) in memory.
+  uploadConcurrency: number;
 }
 
 export interface AppConfig {
@@ -200,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             secretAccessKey: read.optionalSecret('S3_SECRET_ACCESS_KEY'),
             checksumMode: read.oneOf('S3_CHECKSUM_MODE', ['WHEN_SUPPORTED', 'WHEN_REQUIRED'] as const, 'WHEN_SUPPORTED'),
             presignTtlSeconds: read.int('S3_PRESIGN_TTL_SECONDS', 300, { min: 10, max: 3600 }),
+            uploadConcurrency: read.int('S3_UPLOAD_CONCURRENCY', 4, { min: 1, max: 100 }),
           }
         : undefined,
       localDir: read.string('FILES_DIR', '.data/files'),

@@ -14,8 +14,10 @@ const PART_SIZE = 5 * 1024 * 1024;
 export class S3ObjectStorage implements ObjectStorage {
   private readonly logger = new Logger(S3ObjectStorage.name);
   private readonly client: S3Client;
+  private readonly uploadSlots: Semaphore;
 
   constructor(private readonly config: S3Config) {
+    this.uploadSlots = new Semaphore(config.uploadConcurrency);
     this.client = new S3Client({
       region: config.region,
       endpoint: config.endpoint,
@@ -30,6 +32,17 @@ export class S3ObjectStorage implements ObjectStorage {
   }
 
   async put(key: string, body: Readable, metadata: ObjectMetadata): Promise<void> {
+    // lib-storage buffers parts in memory: bound how many uploads do so at once (the others'
+    // clients are held back by TCP backpressure meanwhile).
+    const release = await this.uploadSlots.acquire();
+    try {
+      await this.upload(key, body, metadata);
+    } finally {
+      release();
+    }
+  }
+
+  private async upload(key: string, body: Readable, metadata: ObjectMetadata): Promise<void> {
     // Streaming multipart upload; on failure the multipart upload is aborted (no orphan parts).
     const upload = new Upload({
       client: this.client,
@@ -85,5 +98,24 @@ export class S3ObjectStorage implements ObjectStorage {
   private unavailable(operation: string, error: unknown): AppError {
     this.logger.error({ err: error, operation }, 'Object storage request failed');
     return new AppError('service_unavailable', 'File storage is unavailable');
+  }
+}
+
+class Semaphore {
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private available: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.available > 0) this.available -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.available += 1;
+    };
   }
 }
