@@ -78,9 +78,7 @@ describe(TicketsService.name, () => {
       await service.reply(USER, '100', { body: 'a <b>' });
       expect(intercom.updateTicketState).toHaveBeenCalledWith('100', '8');
       expect(intercom.replyToTicketAsUser).toHaveBeenCalledWith('100', 'contact-ann', '<p>a &lt;b&gt;</p>', []);
-      expect(intercom.updateTicketState.mock.invocationCallOrder[0]).toBeLessThan(
-        intercom.replyToTicketAsUser.mock.invocationCallOrder[0],
-      );
+      expect(intercom.updateTicketState.mock.invocationCallOrder[0]).toBeLessThan(intercom.replyToTicketAsUser.mock.invocationCallOrder[0]);
     });
 
     it('reopens to the state id TICKET_REOPEN_STATE names', async () => {
