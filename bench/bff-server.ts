@@ -1,6 +1,8 @@
 // The app under benchmark, in its own process (production mode), plus — in the same process — a
 // bare Nest + Fastify route with no guard, the baseline the poll is measured against.
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -27,9 +29,10 @@ async function main(): Promise<void> {
   process.send?.({ ready: true });
   // The benchmark asks for a full GC before reading RSS, so it measures what is retained.
   process.on('message', (message) => {
+    if (message === 'profile-start' || message === 'profile-stop') void profile(message === 'profile-start');
     if (message === 'gc') {
       (globalThis as { gc?: () => void }).gc?.();
-      process.send?.('gc-done');
+      process.send?.(process.memoryUsage());
     }
   });
   const stop = async () => {
@@ -38,6 +41,23 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
+}
+
+// CPU profile of one phase only (the poll run), written where BENCH_PROFILE_FILE says.
+const session = new Session();
+async function profile(start: boolean): Promise<void> {
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  if (start) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+  } else {
+    const { profile: data } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(process.env.BENCH_PROFILE_FILE ?? 'poll.cpuprofile', JSON.stringify(data));
+    session.disconnect();
+  }
+  process.send?.(`profile-${start ? 'started' : 'stopped'}`);
 }
 
 void main();

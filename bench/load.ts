@@ -27,7 +27,7 @@ function webhookRequest(secret: string) {
       data: { type: 'notification_event_data', item: { type: 'ping', message: 'bench' } },
     });
     const signature = `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`;
-    return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature': signature } } as Request;
+    return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature': signature } };
   };
 }
 

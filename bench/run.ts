@@ -14,6 +14,8 @@ const CONNECTIONS = 50;
 const FRESHNESS_MS = 3000;
 const CLIENT_POLL_INTERVAL_MS = 1000;
 const SNAPSHOTS = Number(process.env.BENCH_SNAPSHOTS ?? 10_000);
+// The flags the production image runs with (Dockerfile); override to experiment.
+const SERVER_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const secrets = {
   INTERCOM_ACCESS_TOKEN: 'bench-intercom-token-0123456789',
   INTERCOM_CLIENT_SECRET: 'bench-intercom-client-secret-0123',
@@ -33,11 +35,26 @@ interface LoadResult {
 
 function load(spec: Record<string, unknown>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'load.ts'), JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'load.ts'), JSON.stringify(spec)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`load exited ${code}`))));
   });
+}
+
+function ask<T = unknown>(server: ChildProcess, message: string): Promise<T> {
+  return new Promise((resolve) => {
+    server.once('message', (answer) => resolve(answer as T));
+    server.send(message);
+  });
+}
+
+function formatMemory(usage: NodeJS.MemoryUsage): string {
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  return `rss ${mb(usage.rss)} MB, heap used ${mb(usage.heapUsed)} / total ${mb(usage.heapTotal)} MB, external ${mb(usage.external)} MB`;
 }
 
 function rssMb(pid: number): { rss: number; peak: number } {
@@ -48,7 +65,10 @@ function rssMb(pid: number): { rss: number; peak: number } {
 
 async function main(): Promise<void> {
   process.stdout.write('Building (tsc)…\n');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   const postgres = await startEmbeddedPostgres();
   const emulator = await startIntercomEmulator({ port: 0, clientSecret: secrets.INTERCOM_CLIENT_SECRET, validateRequests: false });
   const [port, barePort] = [await freePort(), await freePort()];
@@ -56,7 +76,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const server: ChildProcess = fork(join(ROOT, 'dist/bench-build/bench/bff-server.js'), [], {
     cwd: ROOT,
-    execArgv: ['--expose-gc', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    execArgv: ['--expose-gc', ...SERVER_NODE_FLAGS],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: {
       ...process.env,
@@ -69,6 +89,7 @@ async function main(): Promise<void> {
       INTERCOM_BASE_URL: emulator.url,
       INTERCOM_ADMIN_ID: BOT_ADMIN_ID,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      BENCH_PROFILE_FILE: join(profileDir, 'poll.cpuprofile'),
       PUSH_MOBILE_SENDER: 'log',
       PUSH_TMA_SENDER: 'log',
       POLL_FRESHNESS_MS: String(FRESHNESS_MS),
@@ -87,10 +108,8 @@ async function main(): Promise<void> {
   const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
 
   try {
-    await new Promise((resolve) => {
-      server.once('message', resolve);
-      server.send('gc');
-    });
+    const idleHeap = await ask<NodeJS.MemoryUsage>(server, 'gc');
+    process.stdout.write(`idle: ${formatMemory(idleHeap)}\n`);
     const idleRss = rssMb(server.pid!).rss;
     // A session the real way: a host token exchanged at /auth/exchange.
     const { SignJWT } = await import('jose');
@@ -101,31 +120,104 @@ async function main(): Promise<void> {
       .setAudience('support-bff')
       .setExpirationTime('2h')
       .sign(new TextEncoder().encode(secrets.HOST_JWT_SECRET));
-    const session = (await (await fetch(`${base}/auth/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: hostToken }) })).json()) as { token: string };
+    const session = (await (
+      await fetch(`${base}/auth/exchange`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: hostToken }),
+      })
+    ).json()) as { token: string };
     const auth = { authorization: `Bearer ${session.token}` };
-    const created = (await (await fetch(`${base}/api/conversations`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ body: 'bench' }) })).json()) as { id: string; messages: { createdAt: number }[] };
+    const created = (await (
+      await fetch(`${base}/api/conversations`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: 'bench' }),
+      })
+    ).json()) as { id: string; messages: { createdAt: number }[] };
     const since = created.messages.at(-1)!.createdAt;
     const pollUrl = `${base}/api/conversations/${created.id}/poll?since=${since}`;
     await fetch(pollUrl, { headers: auth });
 
-    // 1. Poll throughput against the bare route, same process, same run.
+    // 1. Memory with 10,000 warm snapshots, in a fresh process (before any load test).
+    const contactId = [...emulator.state.contacts.values()].find((contact) => contact.external_id === 'bench-user')!.id;
+    const ids: string[] = [];
+    for (let batch = 0; batch < SNAPSHOTS; batch += 50) {
+      const made = await Promise.all(
+        Array.from({ length: Math.min(50, SNAPSHOTS - batch) }, (_, index) =>
+          emulator.operator.call<{ conversation_id: string }>('POST', '/conversations', {
+            from: { type: 'user', id: contactId },
+            body: `conversation ${batch + index} with a realistic first message from the customer`,
+          }),
+        ),
+      );
+      ids.push(...made.map((message) => message.conversation_id));
+    }
+    for (let batch = 0; batch < ids.length; batch += 20) {
+      await Promise.all(
+        ids
+          .slice(batch, batch + 20)
+          .map((id) => fetch(`${base}/api/conversations/${id}/poll`, { headers: auth }).then((response) => response.arrayBuffer())),
+      );
+    }
+    const heap = await ask<NodeJS.MemoryUsage>(server, 'gc');
+    process.stdout.write(`after snapshots: ${formatMemory(heap)}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    const heapLater = await ask<NodeJS.MemoryUsage>(server, 'gc');
+    process.stdout.write(`6 s later: ${formatMemory(heapLater)}\n`);
+    const memory = rssMb(server.pid!);
+    row(
+      `RSS with ${ids.length} warm snapshots, after GC (MB)`,
+      memory.rss,
+      `idle ${idleRss} MB (growth ${memory.rss - idleRss} MB)`,
+      'target ≤ 200',
+      memory.rss <= 200 ? 'MET' : 'MISSED',
+    );
+    // 2. Poll throughput against the bare route, same process, same run.
     await load({ url: `http://127.0.0.1:${barePort}/bare`, connections: CONNECTIONS, duration: 3 }); // warm-up
     const bare = await load({ url: `http://127.0.0.1:${barePort}/bare`, connections: CONNECTIONS, duration: DURATION });
     await load({ url: pollUrl, connections: CONNECTIONS, duration: 3, headers: auth }); // warm-up
     emulator.control.resetRequests();
+    if (process.env.BENCH_PROFILE) await ask(server, 'profile-start');
     const poll = await load({ url: pollUrl, connections: CONNECTIONS, duration: DURATION, headers: auth });
+    if (process.env.BENCH_PROFILE) await ask(server, 'profile-stop');
     const intercomCalls = emulator.control.count('GET', '/conversations/{conversation_id}');
     const windows = Math.ceil((DURATION * 1000) / FRESHNESS_MS);
     const ratio = poll.requestsPerSecond / bare.requestsPerSecond;
-    row('poll throughput (req/s, 50 conns)', Math.round(poll.requestsPerSecond), `bare route ${Math.round(bare.requestsPerSecond)}`, `${ratio.toFixed(2)}× (target ≥ 0.60)`, ratio >= 0.6 ? 'MET' : 'MISSED');
-    row('poll latency p99 (ms)', poll.latency.p99, `bare p99 ${bare.latency.p99}`, 'target ≤ 10', poll.latency.p99 <= 10 ? 'MET' : 'MISSED');
-    row('poll errors / non-2xx', `${poll.errors} / ${poll.non2xx}`, `bare ${bare.errors} / ${bare.non2xx}`, 'target 0', poll.errors + poll.non2xx === 0 ? 'MET' : 'MISSED');
-    row('Intercom calls during the poll run', intercomCalls, `${windows} freshness windows of ${FRESHNESS_MS} ms`, `${(intercomCalls / windows).toFixed(2)} per window (target ≤ 1)`, intercomCalls <= windows ? 'MET' : 'MISSED');
+    row(
+      'poll throughput (req/s, 50 conns)',
+      Math.round(poll.requestsPerSecond),
+      `bare route ${Math.round(bare.requestsPerSecond)}`,
+      `${ratio.toFixed(2)}× (target ≥ 0.60)`,
+      ratio >= 0.6 ? 'MET' : 'MISSED',
+    );
+    row(
+      'poll latency p99 (ms)',
+      poll.latency.p99,
+      `bare p99 ${bare.latency.p99}`,
+      'target ≤ 10',
+      poll.latency.p99 <= 10 ? 'MET' : 'MISSED',
+    );
+    row(
+      'poll errors / non-2xx',
+      `${poll.errors} / ${poll.non2xx}`,
+      `bare ${bare.errors} / ${bare.non2xx}`,
+      'target 0',
+      poll.errors + poll.non2xx === 0 ? 'MET' : 'MISSED',
+    );
+    row(
+      'Intercom calls during the poll run',
+      intercomCalls,
+      `${windows} freshness windows of ${FRESHNESS_MS} ms`,
+      `${(intercomCalls / windows).toFixed(2)} per window (target ≤ 1)`,
+      intercomCalls <= windows ? 'MET' : 'MISSED',
+    );
 
-    // 2. Freshness: a client polling every second sees an operator reply how soon after the webhook?
+    // 3. Freshness: a client polling every second sees an operator reply how soon after the webhook?
     const delays: number[] = [];
     for (let round = 0; round < 5; round += 1) {
-      let cursor = (await (await fetch(pollUrl.replace(/since=\d+/, 'since=0'), { headers: auth })).json() as { latestTimestamp: number }).latestTimestamp;
+      let cursor = ((await (await fetch(pollUrl.replace(/since=\d+/, 'since=0'), { headers: auth })).json()) as { latestTimestamp: number })
+        .latestTimestamp;
       emulator.control.resetRequests();
       emulator.control.clearWebhooks();
       await emulator.operator.reply(created.id, `operator answer ${round}`);
@@ -133,43 +225,51 @@ async function main(): Promise<void> {
       let seenAt = 0;
       while (!seenAt && Date.now() - started < 10_000) {
         await new Promise((resolve) => setTimeout(resolve, CLIENT_POLL_INTERVAL_MS - ((Date.now() - started) % CLIENT_POLL_INTERVAL_MS)));
-        const result = (await (await fetch(pollUrl.replace(/since=\d+/, `since=${cursor}`), { headers: auth })).json()) as { messages: { body: string }[]; latestTimestamp: number };
+        const result = (await (await fetch(pollUrl.replace(/since=\d+/, `since=${cursor}`), { headers: auth })).json()) as {
+          messages: { body: string }[];
+          latestTimestamp: number;
+        };
         cursor = result.latestTimestamp;
         if (result.messages.some((message) => message.body === `operator answer ${round}`)) seenAt = Date.now();
       }
-      const delivered = emulator.control.webhooks().deliveries.find((delivery) => delivery.topic === 'conversation.admin.replied' && delivery.delivered);
+      const delivered = emulator.control
+        .webhooks()
+        .deliveries.find((delivery) => delivery.topic === 'conversation.admin.replied' && delivery.delivered);
       delays.push(seenAt && delivered ? seenAt - delivered.at : Number.POSITIVE_INFINITY);
     }
     const worstDelay = Math.max(...delays);
-    row('operator reply visible after webhook (ms, worst of 5)', worstDelay, `client poll interval ${CLIENT_POLL_INTERVAL_MS}`, `target ≤ ${CLIENT_POLL_INTERVAL_MS + 100}`, worstDelay <= CLIENT_POLL_INTERVAL_MS + 100 ? 'MET' : 'MISSED');
+    row(
+      'operator reply visible after webhook (ms, worst of 5)',
+      worstDelay,
+      `client poll interval ${CLIENT_POLL_INTERVAL_MS}`,
+      `target ≤ ${CLIENT_POLL_INTERVAL_MS + 100}`,
+      worstDelay <= CLIENT_POLL_INTERVAL_MS + 100 ? 'MET' : 'MISSED',
+    );
     emulator.control.resetRequests();
     await fetch(pollUrl, { headers: auth });
-    row('Intercom calls for a poll right after a webhook update', emulator.control.count('GET', '/conversations/{conversation_id}'), '', 'target 0', emulator.control.count('GET', '/conversations/{conversation_id}') === 0 ? 'MET' : 'MISSED');
+    row(
+      'Intercom calls for a poll right after a webhook update',
+      emulator.control.count('GET', '/conversations/{conversation_id}'),
+      '',
+      'target 0',
+      emulator.control.count('GET', '/conversations/{conversation_id}') === 0 ? 'MET' : 'MISSED',
+    );
 
-    // 3. Webhook acknowledgement at 200 req/s.
-    const webhooks = await load({ url: `${base}/webhooks/intercom`, connections: 10, duration: DURATION, rate: 200, webhookSecret: secrets.INTERCOM_CLIENT_SECRET });
-    row('webhook ack latency p50 / p99 (ms) at 200 req/s', `${webhooks.latency.p50} / ${webhooks.latency.p99}`, `${Math.round(webhooks.requestsPerSecond)} req/s sent, ${webhooks.non2xx} non-2xx`, 'target p99 ≤ 20', webhooks.latency.p99 <= 20 && webhooks.non2xx === 0 ? 'MET' : 'MISSED');
-
-    // 4. Memory with 10,000 warm snapshots.
-    const contactId = [...emulator.state.contacts.values()].find((contact) => contact.external_id === 'bench-user')!.id;
-    const ids: string[] = [];
-    for (let batch = 0; batch < SNAPSHOTS; batch += 50) {
-      const made = await Promise.all(
-        Array.from({ length: Math.min(50, SNAPSHOTS - batch) }, (_, index) =>
-          emulator.operator.call<{ conversation_id: string }>('POST', '/conversations', { from: { type: 'user', id: contactId }, body: `conversation ${batch + index} with a realistic first message from the customer` }),
-        ),
-      );
-      ids.push(...made.map((message) => message.conversation_id));
-    }
-    for (let batch = 0; batch < ids.length; batch += 20) {
-      await Promise.all(ids.slice(batch, batch + 20).map((id) => fetch(`${base}/api/conversations/${id}/poll`, { headers: auth }).then((response) => response.arrayBuffer())));
-    }
-    await new Promise((resolve) => {
-      server.once('message', resolve);
-      server.send('gc');
+    // 4. Webhook acknowledgement at 200 req/s.
+    const webhooks = await load({
+      url: `${base}/webhooks/intercom`,
+      connections: 10,
+      duration: DURATION,
+      rate: 200,
+      webhookSecret: secrets.INTERCOM_CLIENT_SECRET,
     });
-    const memory = rssMb(server.pid!);
-    row(`RSS with ${ids.length} warm snapshots, after GC (MB)`, memory.rss, `idle ${idleRss} MB (growth ${memory.rss - idleRss} MB)`, 'target ≤ 200', memory.rss <= 200 ? 'MET' : 'MISSED');
+    row(
+      'webhook ack latency p50 / p99 (ms) at 200 req/s',
+      `${webhooks.latency.p50} / ${webhooks.latency.p99}`,
+      `${Math.round(webhooks.requestsPerSecond)} req/s sent, ${webhooks.non2xx} non-2xx`,
+      'target p99 ≤ 20',
+      webhooks.latency.p99 <= 20 && webhooks.non2xx === 0 ? 'MET' : 'MISSED',
+    );
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
@@ -179,13 +279,17 @@ async function main(): Promise<void> {
 
   const widths = rows[0].map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
   const header = ['metric', 'value', 'baseline (same run)', 'ratio / target', ''];
-  const format = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(Math.max(widths[column], header[column].length))).join(' | ')} |`;
-  process.stdout.write(`\n${format(header)}\n${format(header.map((_, column) => '-'.repeat(Math.max(widths[column], header[column].length))))}\n${rows.map(format).join('\n')}\n`);
+  const format = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(Math.max(widths[column], header[column].length))).join(' | ')} |`;
+  process.stdout.write(
+    `\n${format(header)}\n${format(header.map((_, column) => '-'.repeat(Math.max(widths[column], header[column].length))))}\n${rows.map(format).join('\n')}\n`,
+  );
   if (process.env.BENCH_PROFILE) {
     const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
     if (file) {
-      process.stdout.write(`\nCPU profile (whole server run) top self time: ${join(profileDir, file)}\n`);
-      for (const entry of topEntries(join(profileDir, file))) process.stdout.write(`  ${String(entry.selfPercent).padStart(5)}%  ${entry.name}\n`);
+      process.stdout.write(`\nCPU profile of the server during the poll run, top self time: ${join(profileDir, file)}\n`);
+      for (const entry of topEntries(join(profileDir, file)))
+        process.stdout.write(`  ${String(entry.selfPercent).padStart(5)}%  ${entry.name}\n`);
     }
   }
 }

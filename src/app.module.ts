@@ -5,9 +5,11 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { SessionGuard } from './auth/session.guard';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter';
+import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage';
 import { RATE_LIMIT_WINDOW_MS, UserRateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { ConversationsModule } from './conversations/conversations.module';
 import { DatabaseModule } from './database/database.module';
 import { FilesModule } from './files/files.module';
 import { CsatModule } from './csat/csat.module';
@@ -17,11 +19,25 @@ import { HealthModule } from './health/health.module';
 import { IntercomModule } from './intercom/intercom.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logging';
+import { MessagesModule } from './messages/messages.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 // Feature modules are listed here; each owns its folder under src/.
-const FEATURE_MODULES = [AuthModule, HealthModule, FilesModule, IntercomModule, JobsModule, DevicesModule, DiagnosticsModule, CsatModule, TicketsModule, WebhooksModule];
+const FEATURE_MODULES = [
+  AuthModule,
+  HealthModule,
+  FilesModule,
+  IntercomModule,
+  JobsModule,
+  DevicesModule,
+  DiagnosticsModule,
+  CsatModule,
+  MessagesModule,
+  ConversationsModule,
+  TicketsModule,
+  WebhooksModule,
+];
 
 @Module({})
 export class AppModule {
@@ -31,7 +47,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimit.perMinute }] }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimit.perMinute }],
+          storage: new FixedWindowThrottlerStorage(),
+        }),
         DatabaseModule,
         ...FEATURE_MODULES,
       ],
