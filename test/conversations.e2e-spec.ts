@@ -187,6 +187,14 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     });
   });
 
+  it('sends the user’s text as text: markup is shown back literally, never interpreted', async () => {
+    const typed = 'Is 1 < 2 & <b>bold</b>?\nSecond line';
+    const conversation = await create(alice, { body: typed });
+    expect(conversation.messages[0].body).toBe(typed);
+    const reply = await api(alice, 'POST', `/${conversation.id}/reply`, { body: '<script>alert(1)</script>' });
+    expect(reply.body).toMatchObject({ body: '<script>alert(1)</script>', html: '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>' });
+  });
+
   it('turns a repeated clientMessageId into one Intercom part, sequential and concurrent', async () => {
     const { id } = await create(alice, { body: 'idempotency' });
     stack.emulator.control.resetRequests();

@@ -1,5 +1,5 @@
 import type { IntercomConversation } from '../intercom/intercom.service';
-import { buildSnapshot, mergeSnapshot } from './conversation-snapshot';
+import { buildSnapshot, isNotOlder, mergeSnapshot } from './conversation-snapshot';
 
 const part = (id: string, createdAt: number, overrides: Record<string, unknown> = {}) => ({
   id,
@@ -69,5 +69,13 @@ describe('conversation snapshot', () => {
       ['b', 1_000_002],
     ]);
     expect(merged.state).toBe('closed');
+  });
+
+  it('tells a stale webhook conversation from a newer one', () => {
+    const current = buildSnapshot(conversation([], { updated_at: 2000, state: 'closed' }), context);
+    expect(isNotOlder(buildSnapshot(conversation([], { updated_at: 1999, state: 'open' }), context), current)).toBe(false);
+    expect(isNotOlder(buildSnapshot(conversation([], { updated_at: 2000, state: 'open' }), context), current)).toBe(false);
+    expect(isNotOlder(buildSnapshot(conversation([], { updated_at: 2000, state: 'closed' }), context), current)).toBe(true);
+    expect(isNotOlder(buildSnapshot(conversation([], { updated_at: 2001, state: 'open' }), context), current)).toBe(true);
   });
 });

@@ -93,3 +93,10 @@ export function mergeSnapshot(previous: ConversationSnapshot, next: Conversation
   const messages = added.length ? withUniqueTimes(orderByTime([...previous.messages, ...added.map(base)])) : previous.messages;
   return { ...next, messages, contactIds: next.contactIds.size ? next.contactIds : previous.contactIds };
 }
+
+// Intercom's updated_at has second precision: a newer second wins; within the same second only an
+// update that agrees on state, snooze and tags is certainly not stale.
+export function isNotOlder(next: ConversationSnapshot, previous: ConversationSnapshot): boolean {
+  if (next.updatedAt !== previous.updatedAt) return next.updatedAt > previous.updatedAt;
+  return next.state === previous.state && next.snoozedUntil === previous.snoozedUntil && next.tags.join('\n') === previous.tags.join('\n');
+}

@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
 import { ClientMessagesService } from '../messages/client-messages.service';
-import { buildSnapshot, type ConversationSnapshot, mergeSnapshot, type SnapshotContext } from './conversation-snapshot';
+import { buildSnapshot, type ConversationSnapshot, isNotOlder, mergeSnapshot, type SnapshotContext } from './conversation-snapshot';
 import { ConversationTopic } from './conversation-topic.entity';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
 
@@ -59,9 +59,11 @@ export class ConversationSnapshotsService {
   async applyFromWebhook(conversation: IntercomConversation): Promise<void> {
     const previous = this.snapshots.get(conversation.id);
     const context = this.contexts.get(conversation.id);
-    if (previous && context) {
-      this.snapshots.set(conversation.id, mergeSnapshot(previous, buildSnapshot(conversation, context)));
+    const next = previous && context ? buildSnapshot(conversation, context) : undefined;
+    if (previous && next && isNotOlder(next, previous)) {
+      this.snapshots.set(conversation.id, mergeSnapshot(previous, next));
     } else {
+      // Webhooks arrive out of order; an older (or ambiguous) one must not undo a newer state.
       this.snapshots.delete(conversation.id);
     }
     await this.bus.publish(conversation.id);

@@ -8,6 +8,7 @@ import { IntercomService } from '../intercom/intercom.service';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationTopic } from './conversation-topic.entity';
 import type { CreateConversationDto } from './dto/conversation.dto';
+import { textToHtml } from '../messages/message.mapper';
 
 // meta keys we pass on to the Intercom contact, and the custom attribute each becomes.
 const META_ATTRIBUTES: Record<string, string> = {
@@ -41,10 +42,10 @@ export class ConversationStarterService {
 
   async start(user: SessionUser, contactId: string, dto: CreateConversationDto, attachmentUrls: string[]): Promise<StartedConversation> {
     const topic = dto.reason ? [dto.reason.main, dto.reason.sub].filter(Boolean).join(' › ') : undefined;
-    const conversationId = await this.intercom.createConversation(contactId, dto.body ?? topic!);
+    const conversationId = await this.intercom.createConversation(contactId, textToHtml(dto.body ?? topic!));
     if (!dto.body && dto.reason) await this.hideOpeningMessage(user, conversationId, dto.reason.main, dto.reason.sub ?? null);
     if (topic) {
-      await this.intercom.addNote(conversationId, `Topic: ${escapeHtml(topic)}`);
+      await this.intercom.addNote(conversationId, textToHtml(`Topic: ${topic}`));
       await this.intercom.tagConversation(conversationId, `${this.config.conversations.topicTagPrefix}${dto.reason!.main}`);
     }
     // Intercom's create takes no attachments: they follow as the user's next part.
@@ -73,10 +74,6 @@ export class ConversationStarterService {
     const hiddenPartId = conversation.source?.id ?? null;
     await this.topics.insert({ conversationId, userId: user.userId, main, sub, hiddenPartId });
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 function attachmentLabel(count: number): string {

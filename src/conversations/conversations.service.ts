@@ -9,6 +9,7 @@ import { FilesService } from '../files/files.service';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
 import { ClientMessagesService } from '../messages/client-messages.service';
 import type { MessageDto } from '../messages/message.dto';
+import { textToHtml } from '../messages/message.mapper';
 import { ConversationRead } from './conversation-read.entity';
 import type { ConversationSnapshot } from './conversation-snapshot';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
@@ -148,7 +149,7 @@ export class ConversationsService {
     return this.clientMessages.runOnce(
       { userId: user.userId, clientMessageId: dto.clientMessageId, scope: 'conversation.reply', targetId: conversationId },
       async () => {
-        let conversation = await this.intercom.replyAsUser(conversationId, contactId, dto.body, attachmentUrls);
+        let conversation = await this.intercom.replyAsUser(conversationId, contactId, textToHtml(dto.body), attachmentUrls);
         // Intercom reopens on a customer reply; make sure of it so the customer is never talking to a closed door.
         if (snapshot.state === 'closed' && conversation.state === 'closed') conversation = await this.intercom.open(conversationId);
         const partId = this.newestUserPartId(conversation, contactId);

@@ -1,4 +1,4 @@
-import { htmlToText, isCustomerVisible, sanitizeMessageHtml, toMessage, toVisibleMessages } from './message.mapper';
+import { htmlToText, isCustomerVisible, sanitizeMessageHtml, textToHtml, toMessage, toVisibleMessages } from './message.mapper';
 
 const part = (overrides: Record<string, unknown>) => ({
   id: 'p1',
@@ -62,5 +62,10 @@ describe('message mapper', () => {
   it('keeps only visible parts, in order', () => {
     const parts = [part({ id: 'a' }), part({ id: 'b', part_type: 'note' }), part({ id: 'c', author: { type: 'user' } })];
     expect(toVisibleMessages(parts).map((message) => message.id)).toEqual(['a', 'c']);
+  });
+
+  it('turns user text into escaped HTML with paragraphs and line breaks', () => {
+    expect(textToHtml('a <b> & "c"\nline\n\nnext')).toBe('<p>a &lt;b&gt; &amp; &quot;c&quot;<br>line</p><p>next</p>');
+    expect(htmlToText(textToHtml('1 < 2 && <script>x</script>'))).toBe('1 < 2 && <script>x</script>');
   });
 });

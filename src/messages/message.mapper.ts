@@ -102,3 +102,12 @@ export function toMessage(part: IntercomPartLike, clientMessageIds: ReadonlyMap<
 export function toVisibleMessages(parts: IntercomPartLike[], clientMessageIds?: ReadonlyMap<string, string>): MessageDto[] {
   return parts.filter(isCustomerVisible).map((part) => toMessage(part, clientMessageIds));
 }
+
+// User text goes to Intercom as HTML: escape it so it is shown as typed, never interpreted.
+export function textToHtml(text: string): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escaped
+    .split(/\n{2,}/)
+    .map((paragraph) => `<p>${paragraph.replace(/\n/g, '<br>')}</p>`)
+    .join('');
+}

@@ -1,5 +1,5 @@
 import type { IntercomTicket, IntercomTicketPart, IntercomTicketState } from '../intercom/intercom.service';
-import { buildTimeline, labelForCategory, matchReference, newestFirst, textToHtml, toTicketSummary } from './ticket.mapper';
+import { buildTimeline, labelForCategory, matchReference, newestFirst, toTicketSummary } from './ticket.mapper';
 
 const STATES: IntercomTicketState[] = [
   { id: '1', category: 'submitted', external_label: 'Submitted' },
@@ -118,9 +118,5 @@ describe('ticket mapper', () => {
       newestFirst,
     );
     expect(sorted.map((item) => item.id)).toEqual(['3', '2', '1']);
-  });
-
-  it('escapes user text into paragraphs of HTML', () => {
-    expect(textToHtml('a <b> & "c"\nline\n\nnext')).toBe('<p>a &lt;b&gt; &amp; &quot;c&quot;<br>line</p><p>next</p>');
   });
 });

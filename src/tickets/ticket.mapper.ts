@@ -94,12 +94,3 @@ export function buildTimeline(ticket: IntercomTicket, states: readonly IntercomT
     label: index === entries.length - 1 && entry.category === current.category ? current.label : labelForCategory(states, entry.category),
   }));
 }
-
-// User text goes to Intercom as HTML: escape it so it is shown as typed, never interpreted.
-export function textToHtml(text: string): string {
-  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  return escaped
-    .split(/\n{2,}/)
-    .map((paragraph) => `<p>${paragraph.replace(/\n/g, '<br>')}</p>`)
-    .join('');
-}

@@ -20,10 +20,10 @@ import {
   matchReference,
   needsStateCatalog,
   newestFirst,
-  textToHtml,
   toTicket,
   toTicketSummary,
 } from './ticket.mapper';
+import { textToHtml } from '../messages/message.mapper';
 
 // Intercom ids are numeric; anything else cannot be a ticket and is not worth a round trip.
 const TICKET_ID = /^[0-9A-Za-z]{1,64}$/;
