@@ -50,6 +50,7 @@ export class AppModule {
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimit.perMinute }],
           storage: new FixedWindowThrottlerStorage(),
+          setHeaders: false,
         }),
         DatabaseModule,
         ...FEATURE_MODULES,

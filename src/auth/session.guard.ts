@@ -12,8 +12,17 @@ export class SessionGuard implements CanActivate {
     private readonly sessions: SessionTokensService,
   ) {}
 
+  // Whether a handler is public never changes: look it up once per handler, not per request.
+  private readonly publicHandlers = new WeakMap<object, boolean>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const handler = context.getHandler();
+    let isPublic = this.publicHandlers.get(handler);
+    if (isPublic === undefined) {
+      isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, context.getClass()]) ?? false;
+      this.publicHandlers.set(handler, isPublic);
+    }
+    if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (!header || !header.startsWith('Bearer ')) throw new AppError('unauthorized', 'Missing bearer token');

@@ -1,6 +1,12 @@
 import { Inject, Injectable, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, type ThrottlerModuleOptions, type ThrottlerRequest, ThrottlerStorage } from '@nestjs/throttler';
+import {
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { type AuthenticatedRequest } from './auth.decorators';
@@ -41,7 +47,9 @@ export class UserRateLimitGuard extends ThrottlerGuard {
     return super.handleRequest({ ...props, limit, generateKey: (context, tracker) => `${kind}:${tracker}` });
   }
 
-  protected override async throwThrottlingException(): Promise<void> {
-    throw new AppError('rate_limited', 'Too many requests, slow down');
+  // The module runs with setHeaders: false (no X-RateLimit-* on every response — they cost the hot
+  // path three header writes); the one header clients need, Retry-After, comes with the 429.
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    throw new AppError('rate_limited', 'Too many requests, slow down', { 'retry-after': String(Math.max(1, detail.timeToBlockExpire)) });
   }
 }

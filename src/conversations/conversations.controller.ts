@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, type SessionUser } from '../common/auth.decorators';
 import { AppError } from '../common/errors';
 import { RateLimit } from '../common/rate-limit';
 import { MessageDto } from '../messages/message.dto';
 import { ConversationsService } from './conversations.service';
+import { POLL_RESPONSE_SCHEMA } from './poll-response.schema';
 import {
   CloseResponseDto,
   ConversationDetailDto,
@@ -47,6 +49,7 @@ export class ConversationsController {
   // The hot path: `since` is parsed by hand rather than through the class-validator pipe, which
   // cost more than the rest of a warm poll together (see the README's benchmark section).
   @Get(':id/poll')
+  @RouteSchema(POLL_RESPONSE_SCHEMA)
   @RateLimit('poll')
   @ApiQuery({ name: 'since', required: false, type: Number, description: 'Unix ms; only messages created after it (default 0)' })
   @ApiOkResponse({ type: PollResponseDto })
