@@ -103,7 +103,12 @@ function pushTemplates(value: string | undefined): Record<string, string> {
   } catch {
     throw new ConfigError('PUSH_TEMPLATES must be a JSON object of strings');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((text) => typeof text !== 'string')) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    Object.values(parsed).some((text) => typeof text !== 'string')
+  ) {
     throw new ConfigError('PUSH_TEMPLATES must be a JSON object of strings');
   }
   return parsed as Record<string, string>;

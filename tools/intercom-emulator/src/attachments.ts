@@ -34,11 +34,17 @@ export async function fetchAttachments(store: Store, baseUrl: string, urls: unkn
     }
     if (!res.ok) throw badRequest(`attachment_urls: could not download ${raw} (HTTP ${res.status})`);
     const bytes = Buffer.from(await res.arrayBuffer());
-    const contentType = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
+    const contentType = (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0].trim();
     const name = nameFrom(url, res.headers.get('content-disposition'));
     const id = store.nextId();
     store.files.set(id, { name, contentType, bytes });
-    out.push({ type: 'upload', name, url: `${baseUrl}/_emulator/files/${id}/${encodeURIComponent(name)}`, content_type: contentType, filesize: bytes.length });
+    out.push({
+      type: 'upload',
+      name,
+      url: `${baseUrl}/_emulator/files/${id}/${encodeURIComponent(name)}`,
+      content_type: contentType,
+      filesize: bytes.length,
+    });
   }
   return out;
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { FaultSpec } from './faults';
 import type { Store } from './store';
 import type { EmulatorControl } from './types';
 
@@ -15,7 +14,7 @@ export function controlRoutes(app: FastifyInstance, control: EmulatorControl, st
   app.get('/_emulator/faults', async () => ({ faults: control.faults(), hanging: control.hangingRequests() }));
   app.post('/_emulator/faults', async (req, reply) => {
     try {
-      return reply.code(201).send(control.addFault((req.body ?? {}) as FaultSpec));
+      return reply.code(201).send(control.addFault(req.body ?? {}));
     } catch (e) {
       return reply.code(400).send({ error: (e as Error).message });
     }

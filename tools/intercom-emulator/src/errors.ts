@@ -11,7 +11,10 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(code: string, message: string): { type: 'error.list'; request_id: string; errors: { code: string; message: string }[] } {
+export function errorBody(
+  code: string,
+  message: string,
+): { type: 'error.list'; request_id: string; errors: { code: string; message: string }[] } {
   return { type: 'error.list', request_id: randomUUID(), errors: [{ code, message }] };
 }
 

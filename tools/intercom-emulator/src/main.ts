@@ -4,7 +4,8 @@ import { BOT_ADMIN_ID, OPERATOR_ADMIN_ID } from './store';
 /** CLI: starts the emulator from the environment and stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const port = Number(process.env.EMULATOR_PORT ?? 4010);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`EMULATOR_PORT must be a port number, got ${process.env.EMULATOR_PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`EMULATOR_PORT must be a port number, got ${process.env.EMULATOR_PORT}`);
   const emu = await startIntercomEmulator({
     port,
     host: process.env.EMULATOR_HOST ?? '127.0.0.1',
@@ -13,13 +14,21 @@ async function main(): Promise<void> {
     ticketPrefix: process.env.EMULATOR_TICKET_PREFIX || undefined,
     logger: (m) => console.log(`[intercom-emulator] ${m}`),
   });
-  console.log(`Intercom emulator: ${emu.url} (bot admin ${BOT_ADMIN_ID}, operator admin ${OPERATOR_ADMIN_ID}; webhooks → ${process.env.INTERCOM_WEBHOOK_URL || 'none'})`);
+  console.log(
+    `Intercom emulator: ${emu.url} (bot admin ${BOT_ADMIN_ID}, operator admin ${OPERATOR_ADMIN_ID}; webhooks → ${process.env.INTERCOM_WEBHOOK_URL || 'none'})`,
+  );
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`[intercom-emulator] ${signal}: closing`);
-    emu.close().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });
+    emu.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -93,7 +93,7 @@ async function build(): Promise<Contract> {
     strict: false,
     validate: true,
     customizeAjv: (ajv) => {
-      addFormats(ajv as never);
+      addFormats(ajv);
       // `timestamp` is Intercom's own format name for Unix-seconds integers; nothing to check beyond the type.
       ajv.addFormat('timestamp', true);
       return ajv;

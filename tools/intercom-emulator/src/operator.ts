@@ -16,7 +16,12 @@ export class Operator {
   async call<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.baseUrl + path, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json', accept: 'application/json', 'intercom-version': '2.14' },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'intercom-version': '2.14',
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await res.json()) as T;
@@ -25,22 +30,47 @@ export class Operator {
   }
 
   reply(conversationId: string, body: string, attachmentUrls?: string[]): Promise<Json> {
-    return this.call('POST', `/conversations/${conversationId}/reply`, { message_type: 'comment', type: 'admin', admin_id: this.adminId, body, ...(attachmentUrls ? { attachment_urls: attachmentUrls } : {}) });
+    return this.call('POST', `/conversations/${conversationId}/reply`, {
+      message_type: 'comment',
+      type: 'admin',
+      admin_id: this.adminId,
+      body,
+      ...(attachmentUrls ? { attachment_urls: attachmentUrls } : {}),
+    });
   }
   note(conversationId: string, body: string): Promise<Json> {
-    return this.call('POST', `/conversations/${conversationId}/reply`, { message_type: 'note', type: 'admin', admin_id: this.adminId, body });
+    return this.call('POST', `/conversations/${conversationId}/reply`, {
+      message_type: 'note',
+      type: 'admin',
+      admin_id: this.adminId,
+      body,
+    });
   }
   close(conversationId: string, body?: string): Promise<Json> {
-    return this.call('POST', `/conversations/${conversationId}/parts`, { message_type: 'close', type: 'admin', admin_id: this.adminId, ...(body ? { body } : {}) });
+    return this.call('POST', `/conversations/${conversationId}/parts`, {
+      message_type: 'close',
+      type: 'admin',
+      admin_id: this.adminId,
+      ...(body ? { body } : {}),
+    });
   }
   snooze(conversationId: string, snoozedUntil: number): Promise<Json> {
-    return this.call('POST', `/conversations/${conversationId}/parts`, { message_type: 'snoozed', admin_id: this.adminId, snoozed_until: snoozedUntil });
+    return this.call('POST', `/conversations/${conversationId}/parts`, {
+      message_type: 'snoozed',
+      admin_id: this.adminId,
+      snoozed_until: snoozedUntil,
+    });
   }
   open(conversationId: string): Promise<Json> {
     return this.call('POST', `/conversations/${conversationId}/parts`, { message_type: 'open', admin_id: this.adminId });
   }
   assign(conversationId: string, assigneeId: string = this.adminId): Promise<Json> {
-    return this.call('POST', `/conversations/${conversationId}/parts`, { message_type: 'assignment', type: 'admin', admin_id: this.adminId, assignee_id: assigneeId });
+    return this.call('POST', `/conversations/${conversationId}/parts`, {
+      message_type: 'assignment',
+      type: 'admin',
+      admin_id: this.adminId,
+      assignee_id: assigneeId,
+    });
   }
   /** Creates the tag if needed, then tags the conversation. */
   async tag(conversationId: string, name: string): Promise<Json> {
@@ -68,6 +98,10 @@ export class Operator {
     const types = await this.call<{ data: { id: string; category: string }[] }>('GET', '/ticket_types');
     const t = types.data.find((x) => x.id === typeIdOrCategory || x.category === typeIdOrCategory);
     if (!t) throw new Error(`unknown ticket type ${typeIdOrCategory}`);
-    return this.call('POST', '/tickets', { ticket_type_id: t.id, contacts: [{ id: contactId }], ticket_attributes: { _default_title_: title, _default_description_: description } });
+    return this.call('POST', '/tickets', {
+      ticket_type_id: t.id,
+      contacts: [{ id: contactId }],
+      ticket_attributes: { _default_title_: title, _default_description_: description },
+    });
   }
 }

@@ -33,7 +33,8 @@ export function contactsRoutes(ctx: Ctx): Route[] {
     if (b.owner_id !== undefined) c.owner_id = typeof b.owner_id === 'number' ? b.owner_id : null;
     if (typeof b.unsubscribed_from_emails === 'boolean') c.unsubscribed_from_emails = b.unsubscribed_from_emails;
     if (b.custom_attributes !== undefined && b.custom_attributes !== null) {
-      if (typeof b.custom_attributes !== 'object' || Array.isArray(b.custom_attributes)) throw badRequest('custom_attributes must be an object');
+      if (typeof b.custom_attributes !== 'object' || Array.isArray(b.custom_attributes))
+        throw badRequest('custom_attributes must be an object');
       // Intercom merges: only the keys sent change; null clears a value.
       Object.assign(c.custom_attributes, b.custom_attributes);
     }
@@ -52,21 +53,33 @@ export function contactsRoutes(ctx: Ctx): Route[] {
         if (dup) throw conflict(dup);
         const t = now();
         const c: Contact = {
-          id: store.contactId(), external_id: null, email: null, phone: null, name: null,
-          role: body.role === 'lead' ? 'lead' : 'user', avatar: null, owner_id: null, unsubscribed_from_emails: false,
-          custom_attributes: {}, created_at: t, updated_at: t, signed_up_at: null, last_seen_at: null, last_replied_at: null,
+          id: store.contactId(),
+          external_id: null,
+          email: null,
+          phone: null,
+          name: null,
+          role: body.role === 'lead' ? 'lead' : 'user',
+          avatar: null,
+          owner_id: null,
+          unsubscribed_from_emails: false,
+          custom_attributes: {},
+          created_at: t,
+          updated_at: t,
+          signed_up_at: null,
+          last_seen_at: null,
+          last_replied_at: null,
         };
         applyFields(c, body);
         store.contacts.set(c.id, c);
         return [200, render(c)];
       },
     },
-    { method: 'GET', path: '/contacts/{contact_id}', handler: ({ params }) => [200, render(get(params.contact_id!))] },
+    { method: 'GET', path: '/contacts/{contact_id}', handler: ({ params }) => [200, render(get(params.contact_id))] },
     {
       method: 'GET',
       path: '/contacts/find_by_external_id/{external_id}',
       handler: ({ params }) => {
-        const c = byExternalId(params.external_id!);
+        const c = byExternalId(params.external_id);
         if (!c) throw notFound('User Not Found');
         return [200, render(c)];
       },
@@ -75,7 +88,7 @@ export function contactsRoutes(ctx: Ctx): Route[] {
       method: 'PUT',
       path: '/contacts/{contact_id}',
       handler: ({ params, body }) => {
-        const c = get(params.contact_id!);
+        const c = get(params.contact_id);
         applyFields(c, body);
         c.updated_at = now();
         return [200, render(c)];
@@ -88,8 +101,16 @@ export function contactsRoutes(ctx: Ctx): Route[] {
         const q = body.query as Filter | undefined;
         const hits = [...store.contacts.values()].filter((c) => {
           const fields: Record<string, unknown> = {
-            id: c.id, external_id: c.external_id, email: c.email, name: c.name, phone: c.phone, role: c.role,
-            created_at: c.created_at, updated_at: c.updated_at, last_seen_at: c.last_seen_at, signed_up_at: c.signed_up_at,
+            id: c.id,
+            external_id: c.external_id,
+            email: c.email,
+            name: c.name,
+            phone: c.phone,
+            role: c.role,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            last_seen_at: c.last_seen_at,
+            signed_up_at: c.signed_up_at,
           };
           for (const [k, v] of Object.entries(c.custom_attributes)) fields[`custom_attributes.${k}`] = v;
           return matches(fields, q);

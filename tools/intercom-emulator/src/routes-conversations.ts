@@ -19,15 +19,30 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
   /** A reply "as the user" names the contact by intercom_user_id, user_id (= external_id) or email. */
   const replyingContact = (b: Record<string, unknown>): Contact => {
     const all = [...store.contacts.values()];
-    const c = b.intercom_user_id !== undefined ? store.contacts.get(String(b.intercom_user_id))
-      : b.user_id !== undefined ? all.find((x) => x.external_id === String(b.user_id))
-      : b.email !== undefined ? all.find((x) => x.email === String(b.email)) : undefined;
+    const c =
+      b.intercom_user_id !== undefined
+        ? store.contacts.get(String(b.intercom_user_id))
+        : b.user_id !== undefined
+          ? all.find((x) => x.external_id === String(b.user_id))
+          : b.email !== undefined
+            ? all.find((x) => x.email === String(b.email))
+            : undefined;
     if (!c) throw notFound('User Not Found');
     return c;
   };
   const addPart = (c: Conversation, part_type: string, author: Author, extra: Partial<Part> = {}): Part => {
     const t = now();
-    const p: Part = { id: store.nextId(), part_type, body: null, created_at: t, updated_at: t, author, attachments: [], assigned_to: null, ...extra };
+    const p: Part = {
+      id: store.nextId(),
+      part_type,
+      body: null,
+      created_at: t,
+      updated_at: t,
+      author,
+      attachments: [],
+      assigned_to: null,
+      ...extra,
+    };
     p.state = c.state;
     c.parts.push(p);
     c.updated_at = t;
@@ -48,26 +63,48 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
         const attachments = await ctx.attachments(body.attachment_urls);
         const t = typeof body.created_at === 'number' ? body.created_at : now();
         const c: Conversation = {
-          id: store.nextId(), title: null, created_at: t, updated_at: t, waiting_since: t, snoozed_until: null,
-          state: 'open', read: true, admin_assignee_id: null, team_assignee_id: null, tags: [], contactIds: [contact.id],
-          custom_attributes: {}, parts: [],
-          source: { id: store.nextId(), body: toHtml(body.body), subject: str(body.subject) ?? '', author: store.contactAuthor(contact), attachments, created_at: t },
+          id: store.nextId(),
+          title: null,
+          created_at: t,
+          updated_at: t,
+          waiting_since: t,
+          snoozed_until: null,
+          state: 'open',
+          read: true,
+          admin_assignee_id: null,
+          team_assignee_id: null,
+          tags: [],
+          contactIds: [contact.id],
+          custom_attributes: {},
+          parts: [],
+          source: {
+            id: store.nextId(),
+            body: toHtml(body.body),
+            subject: str(body.subject) ?? '',
+            author: store.contactAuthor(contact),
+            attachments,
+            created_at: t,
+          },
         };
         store.conversations.set(c.id, c);
         contact.last_replied_at = t;
         notify('conversation.user.created', c);
-        return [200, { type: 'user_message', id: c.source.id, created_at: t, body: c.source.body, message_type: 'inapp', conversation_id: c.id }];
+        return [
+          200,
+          { type: 'user_message', id: c.source.id, created_at: t, body: c.source.body, message_type: 'inapp', conversation_id: c.id },
+        ];
       },
     },
-    { method: 'GET', path: '/conversations/{conversation_id}', handler: ({ params }) => [200, out(get(params.conversation_id!))] },
+    { method: 'GET', path: '/conversations/{conversation_id}', handler: ({ params }) => [200, out(get(params.conversation_id))] },
     {
       method: 'PUT',
       path: '/conversations/{conversation_id}',
       handler: ({ params, body }) => {
-        const c = get(params.conversation_id!);
+        const c = get(params.conversation_id);
         if (typeof body.read === 'boolean') c.read = body.read;
         if (typeof body.title === 'string') c.title = body.title;
-        if (body.custom_attributes && typeof body.custom_attributes === 'object') Object.assign(c.custom_attributes, body.custom_attributes);
+        if (body.custom_attributes && typeof body.custom_attributes === 'object')
+          Object.assign(c.custom_attributes, body.custom_attributes);
         c.updated_at = now();
         return [200, out(c)];
       },
@@ -76,7 +113,7 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
       method: 'POST',
       path: '/conversations/{conversation_id}/reply',
       handler: async ({ params, body }) => {
-        const c = get(params.conversation_id!);
+        const c = get(params.conversation_id);
         const hasBody = typeof body.body === 'string' && body.body.length > 0;
         if (body.type === 'user') {
           if (body.message_type !== 'comment') throw badRequest('message_type must be comment for user replies');
@@ -96,7 +133,8 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
         if (body.type !== 'admin') throw badRequest('type must be user or admin');
         const a = admin(body.admin_id);
         const kind = body.message_type;
-        if (kind !== 'comment' && kind !== 'note' && kind !== 'quick_reply') throw badRequest('message_type must be comment, note or quick_reply');
+        if (kind !== 'comment' && kind !== 'note' && kind !== 'quick_reply')
+          throw badRequest('message_type must be comment, note or quick_reply');
         let attachments: Attachment[] = await ctx.attachments(body.attachment_urls);
         if (Array.isArray(body.attachment_files)) {
           attachments = attachments.concat(
@@ -105,7 +143,13 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
               const id = store.nextId();
               const name = f.name ?? 'attachment';
               store.files.set(id, { name, contentType: f.content_type ?? 'application/octet-stream', bytes });
-              return { type: 'upload' as const, name, url: `${ctx.baseUrl()}/_emulator/files/${id}/${encodeURIComponent(name)}`, content_type: f.content_type ?? 'application/octet-stream', filesize: bytes.length };
+              return {
+                type: 'upload' as const,
+                name,
+                url: `${ctx.baseUrl()}/_emulator/files/${id}/${encodeURIComponent(name)}`,
+                content_type: f.content_type ?? 'application/octet-stream',
+                filesize: bytes.length,
+              };
             }),
           );
         }
@@ -127,7 +171,7 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
       method: 'POST',
       path: '/conversations/{conversation_id}/parts',
       handler: ({ params, body }) => {
-        const c = get(params.conversation_id!);
+        const c = get(params.conversation_id);
         const a = admin(body.admin_id);
         const author = store.adminAuthor(a);
         const partBody = typeof body.body === 'string' && body.body ? toHtml(body.body) : null;
@@ -184,10 +228,20 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
           .filter((c) =>
             matches(
               {
-                id: c.id, contact_ids: c.contactIds, state: c.state, open: c.state !== 'closed', read: c.read,
-                created_at: c.created_at, updated_at: c.updated_at, waiting_since: c.waiting_since,
-                snoozed_until: c.snoozed_until, admin_assignee_id: c.admin_assignee_id, team_assignee_id: c.team_assignee_id,
-                tag_ids: c.tags.map((t) => t.id), title: c.title, 'source.author.id': c.source.author.id,
+                id: c.id,
+                contact_ids: c.contactIds,
+                state: c.state,
+                open: c.state !== 'closed',
+                read: c.read,
+                created_at: c.created_at,
+                updated_at: c.updated_at,
+                waiting_since: c.waiting_since,
+                snoozed_until: c.snoozed_until,
+                admin_assignee_id: c.admin_assignee_id,
+                team_assignee_id: c.team_assignee_id,
+                tag_ids: c.tags.map((t) => t.id),
+                title: c.title,
+                'source.author.id': c.source.author.id,
                 'source.body': c.source.body,
               },
               q,
@@ -202,7 +256,7 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
       method: 'POST',
       path: '/conversations/{conversation_id}/tags',
       handler: ({ params, body }) => {
-        const c = get(params.conversation_id!);
+        const c = get(params.conversation_id);
         const a = admin(body.admin_id);
         const tag = store.tags.get(String(body.id));
         if (!tag) throw notFound('Tag not found');
@@ -220,9 +274,9 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
       method: 'DELETE',
       path: '/conversations/{conversation_id}/tags/{tag_id}',
       handler: ({ params, body }) => {
-        const c = get(params.conversation_id!);
+        const c = get(params.conversation_id);
         admin(body.admin_id);
-        const tag = store.tags.get(params.tag_id!);
+        const tag = store.tags.get(params.tag_id);
         if (!tag) throw notFound('Tag not found');
         c.tags = c.tags.filter((t) => t.id !== tag.id);
         c.updated_at = now();

@@ -18,19 +18,32 @@ function cmp(actual: unknown, op: string, value: unknown): boolean {
   const a = actual === null || actual === undefined ? actual : typeof actual === 'number' ? actual : String(actual);
   const v = typeof a === 'number' && typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   switch (op) {
-    case '=': return a === v || (v === null && a === undefined) || String(a) === String(v);
-    case '!=': return !cmp(actual, '=', value);
-    case 'IN': return Array.isArray(value) && value.some((x) => cmp(actual, '=', x));
-    case 'NIN': return !cmp(actual, 'IN', value);
-    case '<': return typeof a === 'number' && a < Number(v);
-    case '<=': return typeof a === 'number' && a <= Number(v);
-    case '>': return typeof a === 'number' && a > Number(v);
-    case '>=': return typeof a === 'number' && a >= Number(v);
-    case '~': return typeof a === 'string' && a.toLowerCase().includes(String(v).toLowerCase());
-    case '!~': return !cmp(actual, '~', value);
-    case '^': return typeof a === 'string' && a.startsWith(String(v));
-    case '$': return typeof a === 'string' && a.endsWith(String(v));
-    default: throw badRequest(`Operator ${op} is not supported`);
+    case '=':
+      return a === v || (v === null && a === undefined) || String(a) === String(v);
+    case '!=':
+      return !cmp(actual, '=', value);
+    case 'IN':
+      return Array.isArray(value) && value.some((x) => cmp(actual, '=', x));
+    case 'NIN':
+      return !cmp(actual, 'IN', value);
+    case '<':
+      return typeof a === 'number' && a < Number(v);
+    case '<=':
+      return typeof a === 'number' && a <= Number(v);
+    case '>':
+      return typeof a === 'number' && a > Number(v);
+    case '>=':
+      return typeof a === 'number' && a >= Number(v);
+    case '~':
+      return typeof a === 'string' && a.toLowerCase().includes(String(v).toLowerCase());
+    case '!~':
+      return !cmp(actual, '~', value);
+    case '^':
+      return typeof a === 'string' && a.startsWith(String(v));
+    case '$':
+      return typeof a === 'string' && a.endsWith(String(v));
+    default:
+      throw badRequest(`Operator ${op} is not supported`);
   }
 }
 
@@ -50,7 +63,12 @@ export function paginate<T>(items: T[], pagination: { per_page?: number; startin
   const offset = pagination?.starting_after ? Number(Buffer.from(pagination.starting_after, 'base64url').toString()) || 0 : 0;
   const page = items.slice(offset, offset + perPage);
   const totalPages = Math.max(1, Math.ceil(items.length / perPage));
-  const pages: Record<string, unknown> = { type: 'pages', page: Math.floor(offset / perPage) + 1, per_page: perPage, total_pages: totalPages };
+  const pages: Record<string, unknown> = {
+    type: 'pages',
+    page: Math.floor(offset / perPage) + 1,
+    per_page: perPage,
+    total_pages: totalPages,
+  };
   if (offset + perPage < items.length) {
     pages.next = { per_page: perPage, starting_after: Buffer.from(String(offset + perPage)).toString('base64url') };
   }

@@ -49,9 +49,13 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
   const store = new Store(options.ticketPrefix ?? 'AW-');
   const faults = new Faults();
   const webhooks = new WebhookSender({
-    url: options.webhookUrl, clientSecret: options.clientSecret ?? 'emulator-client-secret', appId: options.appId ?? 'emul8r',
-    retryBaseMs: options.webhookRetryBaseMs ?? 1000, maxAttempts: options.webhookMaxAttempts ?? 5,
-    timeoutMs: options.webhookTimeoutMs ?? 5000, log,
+    url: options.webhookUrl,
+    clientSecret: options.clientSecret ?? 'emulator-client-secret',
+    appId: options.appId ?? 'emul8r',
+    retryBaseMs: options.webhookRetryBaseMs ?? 1000,
+    maxAttempts: options.webhookMaxAttempts ?? 5,
+    timeoutMs: options.webhookTimeoutMs ?? 5000,
+    log,
   });
   const violations: Violation[] = [];
   const requests: RequestLogEntry[] = [];
@@ -59,7 +63,9 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
   let baseUrl = '';
 
   const ctx: Ctx = {
-    store, baseUrl: () => baseUrl, emit: (topic, item) => webhooks.emit(topic, item),
+    store,
+    baseUrl: () => baseUrl,
+    emit: (topic, item) => webhooks.emit(topic, item),
     attachments: (urls) => fetchAttachments(store, baseUrl, urls),
   };
 
@@ -84,7 +90,8 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
     const op = opOf(req);
     if (options.validateResponses && op) {
       const errors = contract.validateResponse(op, status, body);
-      if (errors.length) violations.push({ kind: 'response', method: req.method, path: req.url, operationId: op, status, errors, at: Date.now() });
+      if (errors.length)
+        violations.push({ kind: 'response', method: req.method, path: req.url, operationId: op, status, errors, at: Date.now() });
     }
     return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
   };
@@ -92,9 +99,16 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
 
   app.addHook('onRequest', async (req, reply) => {
     if (isControl(req)) return;
-    const path = req.url.split('?')[0]!;
+    const path = req.url.split('?')[0];
     const url = req.routeOptions.url;
-    const entry: RequestLogEntry = { method: req.method, path, route: url ? toTemplate(url) : null, operationId: opOf(req), status: null, at: Date.now() };
+    const entry: RequestLogEntry = {
+      method: req.method,
+      path,
+      route: url ? toTemplate(url) : null,
+      operationId: opOf(req),
+      status: null,
+      at: Date.now(),
+    };
     requests.push(entry);
     entries.set(req, entry);
     const fault = faults.take(req.method, path);
@@ -109,8 +123,11 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
       if (fault.status) {
         if (fault.status === 429) {
           const reset = Math.floor(Date.now() / 1000) + (fault.retryAfterSeconds ?? 10);
-          reply.header('retry-after', String(fault.retryAfterSeconds ?? 10)).header('x-ratelimit-limit', '10000')
-            .header('x-ratelimit-remaining', '0').header('x-ratelimit-reset', String(reset));
+          reply
+            .header('retry-after', String(fault.retryAfterSeconds ?? 10))
+            .header('x-ratelimit-limit', '10000')
+            .header('x-ratelimit-remaining', '0')
+            .header('x-ratelimit-reset', String(reset));
         }
         const code = fault.status === 429 ? 'rate_limit_exceeded' : fault.status >= 500 ? 'server_error' : 'fault_injected';
         const message = fault.status === 429 ? 'You have exceeded the rate limit. Please try again later.' : 'Injected fault';
@@ -125,11 +142,16 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
 
   app.addHook('preHandler', async (req) => {
     if (isControl(req) || options.validateRequests === false) return;
-    const path = req.url.split('?')[0]!;
+    const path = req.url.split('?')[0];
     const { operationId, errors } = contract.validateRequest({
-      method: req.method, path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body,
+      method: req.method,
+      path,
+      query: req.query as Record<string, string>,
+      headers: req.headers as Record<string, string>,
+      body: req.body,
     });
-    if (!operationId) violations.push({ kind: 'unknown_operation', method: req.method, path, operationId: null, errors: [], at: Date.now() });
+    if (!operationId)
+      violations.push({ kind: 'unknown_operation', method: req.method, path, operationId: null, errors: [], at: Date.now() });
     else if (errors.length) violations.push({ kind: 'request', method: req.method, path, operationId, errors, at: Date.now() });
   });
 
@@ -158,7 +180,8 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
       url: toFastify(r.path),
       handler: async (req, reply) => {
         const [status, body] = await r.handler({
-          params: req.params as Record<string, string>, query: req.query as Record<string, string>,
+          params: req.params as Record<string, string>,
+          query: req.query as Record<string, string>,
           body: (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>,
         });
         return send(req, reply, status, body);
@@ -210,7 +233,11 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
   log(`Intercom emulator listening on ${baseUrl}`);
 
   return {
-    url: baseUrl, port, control, state: store, contract,
+    url: baseUrl,
+    port,
+    control,
+    state: store,
+    contract,
     operator: new Operator(baseUrl),
     close: async () => {
       webhooks.stop();

@@ -56,7 +56,7 @@ export const SPEC_EXCEPTIONS: readonly SpecException[] = [
     reason:
       'Many schemas say `$ref: X` (or allOf) with a sibling `nullable: true`, e.g. conversation_part.assigned_to, ' +
       'ticket_part.assigned_to, conversation.ai_agent. OpenAPI 3.0 ignores $ref siblings and ajv refuses ' +
-      '`nullable` without `type`, yet Intercom does send null there (the description\'s own examples show ' +
+      "`nullable` without `type`, yet Intercom does send null there (the description's own examples show " +
       '`assigned_to: null`). Such schemas become `anyOf: [<schema>, {type: null}]`.',
     apply(doc) {
       walk(doc, (o) => {
@@ -107,7 +107,7 @@ export const SPEC_EXCEPTIONS: readonly SpecException[] = [
     id: 'ticket-type-attribute-input-options-nullable',
     reason:
       'ticket_type_attribute.input_options is typed a non-null object, but Intercom answers null for ' +
-      'attributes without options (string attributes such as _default_title_; the description\'s own ' +
+      "attributes without options (string attributes such as _default_title_; the description's own " +
       'createTicket example shows `input_options:` empty). Marked nullable.',
     apply(doc) {
       prop(schema(doc, 'ticket_type_attribute'), 'input_options').nullable = true;

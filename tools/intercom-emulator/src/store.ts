@@ -8,11 +8,26 @@ export const BOT_ADMIN_ID = '991267001';
 /** A human operator, for scripted inbox actions. */
 export const OPERATOR_ADMIN_ID = '991267002';
 
-export interface Admin { id: string; name: string; email: string; job_title: string; isBot: boolean }
-export interface Attachment {
-  type: 'upload'; name: string; url: string; content_type: string; filesize: number;
+export interface Admin {
+  id: string;
+  name: string;
+  email: string;
+  job_title: string;
+  isBot: boolean;
 }
-export interface Author { type: 'user' | 'admin' | 'bot' | 'team'; id: string; name: string | null; email?: string }
+export interface Attachment {
+  type: 'upload';
+  name: string;
+  url: string;
+  content_type: string;
+  filesize: number;
+}
+export interface Author {
+  type: 'user' | 'admin' | 'bot' | 'team';
+  id: string;
+  name: string | null;
+  email?: string;
+}
 export interface Part {
   id: string;
   part_type: string;
@@ -27,33 +42,83 @@ export interface Part {
   ticket_state?: TicketCategory;
 }
 export interface Contact {
-  id: string; external_id: string | null; email: string | null; phone: string | null; name: string | null;
-  role: 'user' | 'lead'; avatar: string | null; owner_id: number | null; unsubscribed_from_emails: boolean;
-  custom_attributes: Record<string, unknown>; created_at: number; updated_at: number;
-  signed_up_at: number | null; last_seen_at: number | null; last_replied_at: number | null;
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  role: 'user' | 'lead';
+  avatar: string | null;
+  owner_id: number | null;
+  unsubscribed_from_emails: boolean;
+  custom_attributes: Record<string, unknown>;
+  created_at: number;
+  updated_at: number;
+  signed_up_at: number | null;
+  last_seen_at: number | null;
+  last_replied_at: number | null;
 }
-export interface AppliedTag { id: string; applied_at: number; applied_by: string }
+export interface AppliedTag {
+  id: string;
+  applied_at: number;
+  applied_by: string;
+}
 export interface Conversation {
-  id: string; title: string | null; created_at: number; updated_at: number; waiting_since: number | null;
-  snoozed_until: number | null; state: 'open' | 'closed' | 'snoozed'; read: boolean;
-  admin_assignee_id: number | null; team_assignee_id: number | null; tags: AppliedTag[]; contactIds: string[];
+  id: string;
+  title: string | null;
+  created_at: number;
+  updated_at: number;
+  waiting_since: number | null;
+  snoozed_until: number | null;
+  state: 'open' | 'closed' | 'snoozed';
+  read: boolean;
+  admin_assignee_id: number | null;
+  team_assignee_id: number | null;
+  tags: AppliedTag[];
+  contactIds: string[];
   custom_attributes: Record<string, unknown>;
   source: { id: string; body: string; subject: string; author: Author; attachments: Attachment[]; created_at: number };
   parts: Part[];
 }
 export type TicketCategory = 'submitted' | 'in_progress' | 'waiting_on_customer' | 'resolved';
-export interface TicketState { id: string; category: TicketCategory; internal_label: string; external_label: string }
+export interface TicketState {
+  id: string;
+  category: TicketCategory;
+  internal_label: string;
+  external_label: string;
+}
 export interface TicketType {
-  id: string; name: string; description: string; icon: string; category: 'Customer' | 'Back-office' | 'Tracker';
+  id: string;
+  name: string;
+  description: string;
+  icon: string;
+  category: 'Customer' | 'Back-office' | 'Tracker';
   created_at: number;
 }
 export interface Ticket {
-  id: string; ticket_id: string; ticket_type_id: string; stateId: string; contactIds: string[];
-  attributes: Record<string, unknown>; admin_assignee_id: string; team_assignee_id: string;
-  created_at: number; updated_at: number; open: boolean; snoozed_until: number | null; parts: Part[];
+  id: string;
+  ticket_id: string;
+  ticket_type_id: string;
+  stateId: string;
+  contactIds: string[];
+  attributes: Record<string, unknown>;
+  admin_assignee_id: string;
+  team_assignee_id: string;
+  created_at: number;
+  updated_at: number;
+  open: boolean;
+  snoozed_until: number | null;
+  parts: Part[];
 }
-export interface Tag { id: string; name: string }
-export interface StoredFile { name: string; contentType: string; bytes: Buffer }
+export interface Tag {
+  id: string;
+  name: string;
+}
+export interface StoredFile {
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
 
 export const WORKSPACE_ID = 'emul8r';
 
@@ -77,7 +142,14 @@ function seedTicketTypes(t: number): TicketType[] {
   return [
     { id: '1', name: 'Customer request', description: 'A request from a customer', icon: '🎟️', category: 'Customer', created_at: t },
     { id: '2', name: 'Back-office review', description: 'Internal follow-up', icon: '🗂️', category: 'Back-office', created_at: t },
-    { id: '3', name: 'Incident tracker', description: 'Tracks an incident across customers', icon: '🐞', category: 'Tracker', created_at: t },
+    {
+      id: '3',
+      name: 'Incident tracker',
+      description: 'Tracks an incident across customers',
+      icon: '🐞',
+      category: 'Tracker',
+      created_at: t,
+    },
   ];
 }
 

@@ -44,8 +44,15 @@ export class WebhookSender {
     const id = 'notif_' + randomBytes(12).toString('hex');
     const createdAt = now();
     const event = {
-      type: 'notification_event', app_id: this.opts.appId, id, topic, created_at: createdAt,
-      delivery_attempts: 1, first_sent_at: createdAt, delivery_status: 'pending', self: null,
+      type: 'notification_event',
+      app_id: this.opts.appId,
+      id,
+      topic,
+      created_at: createdAt,
+      delivery_attempts: 1,
+      first_sent_at: createdAt,
+      delivery_status: 'pending',
+      self: null,
       data: { type: 'notification_event_data', item },
     };
     this.sent.push({ id, topic, body: event });
@@ -67,13 +74,24 @@ export class WebhookSender {
     const ac = new AbortController();
     this.inflight.add(ac);
     const timer = setTimeout(() => ac.abort(), this.opts.timeoutMs);
-    const entry: WebhookDelivery = { notificationId: event.id, topic: event.topic, attempt, at: Date.now(), status: null, delivered: false };
+    const entry: WebhookDelivery = {
+      notificationId: event.id,
+      topic: event.topic,
+      attempt,
+      at: Date.now(),
+      status: null,
+      delivered: false,
+    };
     try {
       const res = await fetch(url, {
         method: 'POST',
         body: raw,
         signal: ac.signal,
-        headers: { 'content-type': 'application/json', 'x-hub-signature': signWebhook(raw, this.opts.clientSecret), 'user-agent': 'Intercom-Webhooks-Emulator' },
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature': signWebhook(raw, this.opts.clientSecret),
+          'user-agent': 'Intercom-Webhooks-Emulator',
+        },
       });
       await res.arrayBuffer().catch(() => undefined);
       entry.status = res.status;

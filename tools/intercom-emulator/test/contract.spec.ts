@@ -2,8 +2,12 @@ import { BOT_ADMIN_ID, loadContract, SERVED_OPERATIONS, type RunningEmulator } f
 import { client, start } from './helpers';
 
 let emu: RunningEmulator;
-beforeAll(async () => { emu = await start(); });
-afterAll(async () => { await emu.close(); });
+beforeAll(async () => {
+  emu = await start();
+});
+afterAll(async () => {
+  await emu.close();
+});
 
 describe('contract with the OpenAPI description', () => {
   it('loads the description quickly and caches it', async () => {
@@ -24,7 +28,12 @@ describe('contract with the OpenAPI description', () => {
       return r.body;
     };
     await ok('GET', '/admins');
-    const c = await ok('POST', '/contacts', { external_id: 'contract-1', email: 'c1@example.com', name: 'C One', custom_attributes: { plan: 'pro' } });
+    const c = await ok('POST', '/contacts', {
+      external_id: 'contract-1',
+      email: 'c1@example.com',
+      name: 'C One',
+      custom_attributes: { plan: 'pro' },
+    });
     await ok('GET', `/contacts/${c.id}`);
     await ok('GET', '/contacts/find_by_external_id/contract-1');
     await ok('PUT', `/contacts/${c.id}`, { custom_attributes: { app_version: '1.2.3' } });
@@ -35,8 +44,21 @@ describe('contract with the OpenAPI description', () => {
     await ok('PUT', `/conversations/${cid}`, { read: true });
     await ok('POST', `/conversations/${cid}/reply`, { message_type: 'comment', type: 'user', intercom_user_id: c.id, body: 'more' });
     await ok('POST', `/conversations/${cid}/reply`, { message_type: 'note', type: 'admin', admin_id: BOT_ADMIN_ID, body: 'note' });
-    await ok('POST', `/conversations/${cid}/parts`, { message_type: 'assignment', type: 'admin', admin_id: BOT_ADMIN_ID, assignee_id: BOT_ADMIN_ID });
-    await ok('POST', '/conversations/search', { query: { operator: 'AND', value: [{ field: 'contact_ids', operator: '=', value: c.id }, { field: 'state', operator: '=', value: 'open' }] } });
+    await ok('POST', `/conversations/${cid}/parts`, {
+      message_type: 'assignment',
+      type: 'admin',
+      admin_id: BOT_ADMIN_ID,
+      assignee_id: BOT_ADMIN_ID,
+    });
+    await ok('POST', '/conversations/search', {
+      query: {
+        operator: 'AND',
+        value: [
+          { field: 'contact_ids', operator: '=', value: c.id },
+          { field: 'state', operator: '=', value: 'open' },
+        ],
+      },
+    });
     const tag = await ok('POST', '/tags', { name: 'vip' });
     await ok('GET', '/tags');
     await ok('POST', `/conversations/${cid}/tags`, { id: tag.id, admin_id: BOT_ADMIN_ID });
@@ -44,7 +66,11 @@ describe('contract with the OpenAPI description', () => {
     const types = await ok('GET', '/ticket_types');
     await ok('GET', `/ticket_types/${types.data[0].id}`);
     await ok('GET', '/ticket_states');
-    const t = await ok('POST', '/tickets', { ticket_type_id: types.data[0].id, contacts: [{ id: c.id }], ticket_attributes: { _default_title_: 'T', _default_description_: 'D' } });
+    const t = await ok('POST', '/tickets', {
+      ticket_type_id: types.data[0].id,
+      contacts: [{ id: c.id }],
+      ticket_attributes: { _default_title_: 'T', _default_description_: 'D' },
+    });
     await ok('GET', `/tickets/${t.id}`);
     await ok('PUT', `/tickets/${t.id}`, { ticket_state_id: '2', admin_id: Number(BOT_ADMIN_ID) });
     await ok('POST', `/tickets/${t.id}/reply`, { message_type: 'comment', type: 'admin', admin_id: BOT_ADMIN_ID, body: 'on it' });
@@ -70,7 +96,7 @@ describe('contract with the OpenAPI description', () => {
     await api('GET', '/no_such_intercom_path');
     const v = emu.control.violations();
     expect(v[0]).toMatchObject({ kind: 'request', method: 'POST', path: '/conversations', operationId: 'createConversation' });
-    expect(v[0]!.errors.length).toBeGreaterThan(0);
+    expect(v[0].errors.length).toBeGreaterThan(0);
     expect(v[1]).toMatchObject({ kind: 'unknown_operation', method: 'GET', path: '/no_such_intercom_path' });
     const http = (await (await fetch(`${emu.url}/_emulator/violations`)).json()) as { violations: unknown[] };
     expect(http.violations).toHaveLength(2);
@@ -90,7 +116,12 @@ describe('contract with the OpenAPI description', () => {
 
   it('404 for unknown ids, 409 for a duplicate external_id (also on update)', async () => {
     const api = client(emu);
-    for (const p of ['/contacts/000000000000000000000000', '/conversations/9999999', '/tickets/9999999', '/contacts/find_by_external_id/nobody']) {
+    for (const p of [
+      '/contacts/000000000000000000000000',
+      '/conversations/9999999',
+      '/tickets/9999999',
+      '/contacts/find_by_external_id/nobody',
+    ]) {
       const r = await api('GET', p);
       expect([p, r.status, r.body.type, r.body.errors[0].code]).toEqual([p, 404, 'error.list', 'not_found']);
     }

@@ -16,7 +16,9 @@ beforeAll(async () => {
     if (req.url === '/f/screen%20shot.png') {
       res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
     } else if (req.url === '/f/report') {
-      res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="report.pdf"' }).end('%PDF-1.4 tiny');
+      res
+        .writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="report.pdf"' })
+        .end('%PDF-1.4 tiny');
     } else res.writeHead(404).end();
   });
   await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
@@ -42,7 +44,11 @@ describe('conversations', () => {
     const { contact, id } = await newConversation('life-1');
     let conv = (await api('GET', `/conversations/${id}`)).body;
     expect(conv).toMatchObject({ type: 'conversation', id, state: 'open', open: true, snoozed_until: null, read: true });
-    expect(conv.source).toMatchObject({ type: 'conversation', body: '<p>My card was declined</p>', author: { type: 'user', id: contact.id } });
+    expect(conv.source).toMatchObject({
+      type: 'conversation',
+      body: '<p>My card was declined</p>',
+      author: { type: 'user', id: contact.id },
+    });
     expect(conv.contacts.contacts).toEqual([{ type: 'contact', id: contact.id, external_id: 'life-1' }]);
     expect(conv.conversation_parts.conversation_parts).toEqual([]);
     expect(Number.isInteger(conv.created_at) && conv.created_at < 1e11).toBe(true); // Unix seconds
@@ -61,27 +67,51 @@ describe('conversations', () => {
     conv = await emu.operator.close(id, 'Solved');
     expect(conv).toMatchObject({ state: 'closed', open: false });
     // a user reply reopens a closed conversation
-    conv = (await api('POST', `/conversations/${id}/reply`, { message_type: 'comment', type: 'user', intercom_user_id: contact.id, body: 'Thanks!' })).body;
+    conv = (
+      await api('POST', `/conversations/${id}/reply`, {
+        message_type: 'comment',
+        type: 'user',
+        intercom_user_id: contact.id,
+        body: 'Thanks!',
+      })
+    ).body;
     expect(conv.state).toBe('open');
     conv = (await api('PUT', `/conversations/${id}`, { read: true })).body;
     expect(conv.read).toBe(true);
 
     const parts = conv.conversation_parts.conversation_parts as Json[];
     expect(parts.map((p) => [p.part_type, p.author.type])).toEqual([
-      ['comment', 'user'], ['comment', 'admin'], ['note', 'admin'], ['assignment', 'admin'],
-      ['snoozed', 'admin'], ['open', 'admin'], ['close', 'admin'], ['comment', 'user'],
+      ['comment', 'user'],
+      ['comment', 'admin'],
+      ['note', 'admin'],
+      ['assignment', 'admin'],
+      ['snoozed', 'admin'],
+      ['open', 'admin'],
+      ['close', 'admin'],
+      ['comment', 'user'],
     ]);
-    expect(parts[1]).toMatchObject({ body: '<p>Looking into it</p>', author: { id: OPERATOR_ADMIN_ID, name: 'Olivia Operator', email: 'olivia@emulator.intercom.test' }, attachments: [] });
-    expect(parts[3]!.assigned_to).toEqual({ type: 'admin', id: OPERATOR_ADMIN_ID });
-    expect(parts[6]!.body).toBe('<p>Solved</p>');
+    expect(parts[1]).toMatchObject({
+      body: '<p>Looking into it</p>',
+      author: { id: OPERATOR_ADMIN_ID, name: 'Olivia Operator', email: 'olivia@emulator.intercom.test' },
+      attachments: [],
+    });
+    expect(parts[3].assigned_to).toEqual({ type: 'admin', id: OPERATOR_ADMIN_ID });
+    expect(parts[6].body).toBe('<p>Solved</p>');
     expect(new Set(parts.map((p) => p.id)).size).toBe(parts.length);
     expect(conv.admin_assignee_id).toBe(Number(OPERATOR_ADMIN_ID));
     expect(emu.control.violations()).toEqual([]);
   });
 
-  it('authors the bot admin\'s parts as a bot', async () => {
+  it("authors the bot admin's parts as a bot", async () => {
     const { id } = await newConversation('bot-1');
-    const conv = (await client(emu)('POST', `/conversations/${id}/reply`, { message_type: 'comment', type: 'admin', admin_id: BOT_ADMIN_ID, body: 'Auto answer' })).body;
+    const conv = (
+      await client(emu)('POST', `/conversations/${id}/reply`, {
+        message_type: 'comment',
+        type: 'admin',
+        admin_id: BOT_ADMIN_ID,
+        body: 'Auto answer',
+      })
+    ).body;
     expect(conv.conversation_parts.conversation_parts[0].author).toMatchObject({ type: 'bot', id: BOT_ADMIN_ID });
   });
 
@@ -89,17 +119,31 @@ describe('conversations', () => {
     const api = client(emu);
     const { contact, id } = await newConversation('att-1');
     const urls = [`${filesUrl}/f/screen%20shot.png`, `${filesUrl}/f/report`];
-    const conv = (await api('POST', `/conversations/${id}/reply`, { message_type: 'comment', type: 'user', intercom_user_id: contact.id, body: 'see files', attachment_urls: urls })).body;
+    const conv = (
+      await api('POST', `/conversations/${id}/reply`, {
+        message_type: 'comment',
+        type: 'user',
+        intercom_user_id: contact.id,
+        body: 'see files',
+        attachment_urls: urls,
+      })
+    ).body;
     expect(fileHits).toEqual(['/f/screen%20shot.png', '/f/report']);
     const atts = conv.conversation_parts.conversation_parts[0].attachments as Json[];
     expect(atts).toEqual([
       { type: 'upload', name: 'screen shot.png', content_type: 'image/png', filesize: PNG.length, url: expect.stringContaining(emu.url) },
       { type: 'upload', name: 'report.pdf', content_type: 'application/pdf', filesize: 13, url: expect.any(String) },
     ]);
-    const bytes = Buffer.from(await (await fetch(atts[0]!.url)).arrayBuffer());
+    const bytes = Buffer.from(await (await fetch(atts[0].url)).arrayBuffer());
     expect(bytes.equals(PNG)).toBe(true);
     // an unreachable URL is refused like Intercom refuses an unusable attachment
-    const bad = await api('POST', `/conversations/${id}/reply`, { message_type: 'comment', type: 'user', intercom_user_id: contact.id, body: 'x', attachment_urls: [`${filesUrl}/missing.png`] });
+    const bad = await api('POST', `/conversations/${id}/reply`, {
+      message_type: 'comment',
+      type: 'user',
+      intercom_user_id: contact.id,
+      body: 'x',
+      attachment_urls: [`${filesUrl}/missing.png`],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].code).toBe('parameter_invalid');
     // on conversation creation too
@@ -130,9 +174,19 @@ describe('conversations', () => {
     expect(found).toMatchObject({ type: 'conversation.list', total_count: 2 });
     expect(found.conversations.map((c: Json) => c.id).sort()).toEqual([id, second].sort());
     expect(found.conversations[0].conversation_parts).toBeUndefined();
-    const paged = (await api('POST', '/conversations/search', { query: { field: 'contact_ids', operator: '=', value: contact.id }, pagination: { per_page: 1 } })).body;
+    const paged = (
+      await api('POST', '/conversations/search', {
+        query: { field: 'contact_ids', operator: '=', value: contact.id },
+        pagination: { per_page: 1 },
+      })
+    ).body;
     expect(paged.conversations).toHaveLength(1);
-    const next = (await api('POST', '/conversations/search', { query: { field: 'contact_ids', operator: '=', value: contact.id }, pagination: { per_page: 1, starting_after: paged.pages.next.starting_after } })).body;
+    const next = (
+      await api('POST', '/conversations/search', {
+        query: { field: 'contact_ids', operator: '=', value: contact.id },
+        pagination: { per_page: 1, starting_after: paged.pages.next.starting_after },
+      })
+    ).body;
     expect(next.conversations[0].id).not.toBe(paged.conversations[0].id);
     expect(next.pages.next).toBeUndefined();
     expect(emu.control.violations()).toEqual([]);

@@ -1,6 +1,6 @@
 import { startIntercomEmulator, type EmulatorOptions, type RunningEmulator } from '../src';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
+export type Json = Record<string, any>;
 
 export async function start(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startIntercomEmulator({ validateResponses: true, webhookRetryBaseMs: 20, ...opts });
@@ -8,7 +8,12 @@ export async function start(opts: EmulatorOptions = {}): Promise<RunningEmulator
 
 /** Calls the emulator like a client of Intercom would. */
 export function client(emu: RunningEmulator, token: string | null = 'test-token') {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json; headers: Headers }> => {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Json; headers: Headers }> => {
     const res = await fetch(emu.url + path, {
       method,
       headers: {

@@ -8,7 +8,9 @@ beforeAll(async () => {
   emu = await start();
   sdk = new IntercomClient({ token: 'sdk-token', baseUrl: emu.url, maxRetries: 0 });
 });
-afterAll(async () => { await emu.close(); });
+afterAll(async () => {
+  await emu.close();
+});
 
 it('serves the official intercom-client SDK: contacts, conversations, tags, tickets', async () => {
   const contact = await sdk.contacts.create({ external_id: 'sdk-user-1', name: 'Sam SDK' });
@@ -21,9 +23,15 @@ it('serves the official intercom-client SDK: contacts, conversations, tags, tick
 
   const msg = await sdk.conversations.create({ from: { type: 'user', id: contact.id }, body: 'Hello from the SDK' });
   expect(msg.conversation_id).toMatch(/^\d+$/);
-  const cid = msg.conversation_id!;
-  await sdk.conversations.reply({ conversation_id: cid, body: { message_type: 'comment', type: 'user', intercom_user_id: contact.id, body: 'More details' } });
-  await sdk.conversations.reply({ conversation_id: cid, body: { message_type: 'note', type: 'admin', admin_id: BOT_ADMIN_ID, body: 'internal' } });
+  const cid = msg.conversation_id;
+  await sdk.conversations.reply({
+    conversation_id: cid,
+    body: { message_type: 'comment', type: 'user', intercom_user_id: contact.id, body: 'More details' },
+  });
+  await sdk.conversations.reply({
+    conversation_id: cid,
+    body: { message_type: 'note', type: 'admin', admin_id: BOT_ADMIN_ID, body: 'internal' },
+  });
   await sdk.conversations.manage({ conversation_id: cid, body: { message_type: 'close', type: 'admin', admin_id: BOT_ADMIN_ID } });
   const conv = await sdk.conversations.find({ conversation_id: cid });
   expect(conv.state).toBe('closed');
@@ -49,16 +57,25 @@ it('serves the official intercom-client SDK: contacts, conversations, tags, tick
   // intercom-client 7.0.3's CreateTicketRequest type lacks ticket_attributes (the description has it);
   // the SDK sends the object as given, so a widened type gets it through.
   const createReq: Parameters<typeof sdk.tickets.create>[0] & { ticket_attributes: Record<string, unknown> } = {
-    ticket_type_id: customer.id!, contacts: [{ id: contact.id }], ticket_attributes: { _default_title_: 'SDK ticket' },
+    ticket_type_id: customer.id!,
+    contacts: [{ id: contact.id }],
+    ticket_attributes: { _default_title_: 'SDK ticket' },
   };
   const ticket = await sdk.tickets.create(createReq);
   expect(ticket?.ticket_id).toBe('AW-1');
   expect(ticket?.ticket_attributes).toEqual({ _default_title_: 'SDK ticket' });
-  await sdk.tickets.update({ ticket_id: ticket!.id!, ticket_state_id: inProgress.id! });
-  await sdk.tickets.reply({ ticket_id: ticket!.id!, body: { message_type: 'comment', type: 'user', intercom_user_id: contact.id, body: 'thanks' } });
-  const got = await sdk.tickets.get({ ticket_id: ticket!.id! });
+  await sdk.tickets.update({ ticket_id: ticket!.id, ticket_state_id: inProgress.id! });
+  await sdk.tickets.reply({
+    ticket_id: ticket!.id,
+    body: { message_type: 'comment', type: 'user', intercom_user_id: contact.id, body: 'thanks' },
+  });
+  const got = await sdk.tickets.get({ ticket_id: ticket!.id });
   expect(got?.ticket_state?.category).toBe('in_progress');
-  expect(got?.ticket_parts?.ticket_parts?.map((p) => p.part_type)).toEqual(['ticket_state_updated_by_admin', 'ticket_state_updated_by_admin', 'comment']);
+  expect(got?.ticket_parts?.ticket_parts?.map((p) => p.part_type)).toEqual([
+    'ticket_state_updated_by_admin',
+    'ticket_state_updated_by_admin',
+    'comment',
+  ]);
   const tickets = await sdk.tickets.search({ query: { field: 'contact_ids', operator: '=', value: contact.id } });
   expect(tickets.data.map((t) => t?.id)).toEqual([ticket!.id]);
 
@@ -67,7 +84,7 @@ it('serves the official intercom-client SDK: contacts, conversations, tags, tick
   expect(emu.control.requests().every((r) => r.operationId !== null)).toBe(true);
 });
 
-it('surfaces emulator errors as the SDK\'s typed errors', async () => {
+it("surfaces emulator errors as the SDK's typed errors", async () => {
   await expect(sdk.conversations.find({ conversation_id: '987654' })).rejects.toMatchObject({ statusCode: 404 });
   await expect(sdk.contacts.create({ external_id: 'sdk-user-1' })).rejects.toMatchObject({ statusCode: 409 });
 });

@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { RunningEmulator } from '../src';
 import { client, start, type Json } from './helpers';
 
-interface Received { raw: string; signature: string | undefined; body: Json }
+interface Received {
+  raw: string;
+  signature: string | undefined;
+  body: Json;
+}
 
 describe('webhooks', () => {
   let emu: RunningEmulator;
@@ -27,7 +31,12 @@ describe('webhooks', () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    emu = await start({ webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, clientSecret: SECRET, appId: 'app123', webhookRetryBaseMs: 30 });
+    emu = await start({
+      webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+      clientSecret: SECRET,
+      appId: 'app123',
+      webhookRetryBaseMs: 30,
+    });
   });
   afterAll(async () => {
     await emu.close();
@@ -52,23 +61,44 @@ describe('webhooks', () => {
     await emu.control.webhooksIdle();
 
     // Intercom does not promise ordering, and deliveries run concurrently: compare as sets.
-    expect(received.map((r) => r.body.topic).sort()).toEqual([
-      'conversation.user.created', 'conversation.user.replied', 'conversation.admin.replied', 'conversation.admin.noted',
-      'conversation.admin.snoozed', 'conversation.admin.unsnoozed', 'conversation.admin.closed', 'conversation.admin.opened',
-      'conversation_part.tag.created', 'ticket.created', 'ticket.admin.replied', 'ticket.state.updated',
-    ].sort());
+    expect(received.map((r) => r.body.topic).sort()).toEqual(
+      [
+        'conversation.user.created',
+        'conversation.user.replied',
+        'conversation.admin.replied',
+        'conversation.admin.noted',
+        'conversation.admin.snoozed',
+        'conversation.admin.unsnoozed',
+        'conversation.admin.closed',
+        'conversation.admin.opened',
+        'conversation_part.tag.created',
+        'ticket.created',
+        'ticket.admin.replied',
+        'ticket.state.updated',
+      ].sort(),
+    );
     const byTopic = (topic: string) => received.find((r) => r.body.topic === topic)!.body;
     for (const r of received) {
       // independent HMAC-SHA1 over the exact raw bytes
       expect(r.signature).toBe('sha1=' + createHmac('sha1', SECRET).update(Buffer.from(r.raw, 'utf8')).digest('hex'));
-      expect(r.body).toMatchObject({ type: 'notification_event', app_id: 'app123', id: expect.stringMatching(/^notif_/), delivery_attempts: 1, data: { type: 'notification_event_data' } });
+      expect(r.body).toMatchObject({
+        type: 'notification_event',
+        app_id: 'app123',
+        id: expect.stringMatching(/^notif_/),
+        delivery_attempts: 1,
+        data: { type: 'notification_event_data' },
+      });
       expect(Number.isInteger(r.body.created_at) && r.body.first_sent_at === r.body.created_at).toBe(true);
     }
     expect(new Set(received.map((r) => r.body.id)).size).toBe(received.length);
     const replied = byTopic('conversation.admin.replied').data.item;
     expect(replied).toMatchObject({ type: 'conversation', id, state: 'open' });
     expect(replied.conversation_parts.conversation_parts.at(-1)).toMatchObject({ part_type: 'comment', body: '<p>answer</p>' });
-    expect(byTopic('ticket.state.updated').data.item).toMatchObject({ type: 'ticket', id: t.id, ticket_state: { category: 'in_progress' } });
+    expect(byTopic('ticket.state.updated').data.item).toMatchObject({
+      type: 'ticket',
+      id: t.id,
+      ticket_state: { category: 'in_progress' },
+    });
     expect(emu.control.webhooks().deliveries.every((d) => d.delivered)).toBe(true);
   });
 
@@ -83,19 +113,29 @@ describe('webhooks', () => {
     expect(Date.now() - t0).toBeLessThan(200);
     await emu.control.webhooksIdle();
     expect(received.map((r) => [r.body.topic, r.body.delivery_attempts])).toEqual([
-      ['conversation.user.created', 1], ['conversation.user.created', 2], ['conversation.user.created', 3],
+      ['conversation.user.created', 1],
+      ['conversation.user.created', 2],
+      ['conversation.user.created', 3],
     ]);
     expect(new Set(received.map((r) => r.body.id)).size).toBe(1);
     const d = emu.control.webhooks().deliveries;
-    expect(d.map((x) => [x.attempt, x.status, x.delivered])).toEqual([[1, 503, false], [2, 503, false], [3, 200, true]]);
-    expect(d[2]!.at - d[1]!.at).toBeGreaterThanOrEqual(55); // 30 ms base, doubled
+    expect(d.map((x) => [x.attempt, x.status, x.delivered])).toEqual([
+      [1, 503, false],
+      [2, 503, false],
+      [3, 200, true],
+    ]);
+    expect(d[2].at - d[1].at).toBeGreaterThanOrEqual(55); // 30 ms base, doubled
   });
 });
 
 describe('fault injection and request log', () => {
   let emu: RunningEmulator;
-  beforeAll(async () => { emu = await start(); });
-  afterAll(async () => { await emu.close(); });
+  beforeAll(async () => {
+    emu = await start();
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
   beforeEach(() => emu.control.reset());
 
   it('fails the next N matching calls with 500, then recovers', async () => {
@@ -110,7 +150,11 @@ describe('fault injection and request log', () => {
   });
 
   it('answers 429 with Retry-After and X-RateLimit-* headers (over HTTP control API, regex match)', async () => {
-    const res = await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'POST', pathRegex: '^/conversations/\\d+/reply$', status: 429, retryAfterSeconds: 7 }) });
+    const res = await fetch(`${emu.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'POST', pathRegex: '^/conversations/\\d+/reply$', status: 429, retryAfterSeconds: 7 }),
+    });
     expect(res.status).toBe(201);
     const r = await client(emu)('POST', '/conversations/123/reply', { message_type: 'note', type: 'admin', admin_id: '1', body: 'x' });
     expect(r.status).toBe(429);
