@@ -213,6 +213,20 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     expect(new Set(created.map((response) => response.body.id)).size).toBe(1);
   });
 
+  it('shows the user’s own CSAT rating on the conversation', async () => {
+    const { id } = await create(alice, { body: 'rate me' });
+    const rated = await fetch(`${stack.app.url}/api/csat`, {
+      method: 'POST',
+      headers: { ...bearer(alice), 'content-type': 'application/json' },
+      body: JSON.stringify({ stars: 4, comment: 'Quick answer', conversationId: id }),
+    });
+    expect(rated.status).toBe(201);
+    const detail = await api(alice, 'GET', `/${id}`);
+    expect(detail.body).toMatchObject({ rated: true, rating: { stars: 4, comment: 'Quick answer', createdAt: expect.any(Number) } });
+    const summary = (await api(alice, 'GET', '')).body.conversations.find((conversation: Json) => conversation.id === id);
+    expect(summary.rated).toBe(true);
+  });
+
   it('answers 502 service_unavailable when Intercom is down, without leaking its body', async () => {
     const { id } = await create(alice, { body: 'down?' });
     await afterFreshness();

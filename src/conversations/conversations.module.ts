@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CsatModule } from '../csat/csat.module';
 import { FilesModule } from '../files/files.module';
 import { ConversationRead } from './conversation-read.entity';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
@@ -10,7 +11,7 @@ import { ConversationsService } from './conversations.service';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ConversationRead, ConversationTopic]), FilesModule],
+  imports: [TypeOrmModule.forFeature([ConversationRead, ConversationTopic]), FilesModule, CsatModule],
   controllers: [ConversationsController],
   providers: [ConversationsService, ConversationSnapshotsService, ConversationStarterService, SnapshotInvalidationBus],
   // The webhooks feature updates snapshots through ConversationSnapshotsService.

@@ -5,6 +5,7 @@ import type { SessionUser } from '../common/auth.decorators';
 import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { CsatService } from '../csat/csat.service';
 import { FilesService } from '../files/files.service';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
 import { ClientMessagesService } from '../messages/client-messages.service';
@@ -41,6 +42,7 @@ export class ConversationsService {
     private readonly starter: ConversationStarterService,
     private readonly clientMessages: ClientMessagesService,
     private readonly files: FilesService,
+    private readonly csat: CsatService,
     @InjectRepository(ConversationRead) private readonly reads: Repository<ConversationRead>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -57,10 +59,8 @@ export class ConversationsService {
         .map((conversation) => Promise.resolve(this.snapshots.get(conversation.id)));
       snapshots.push(...(await Promise.all(batch)).filter((snapshot) => snapshot.contactIds.has(contactId)));
     }
-    const readMarks = await this.readMarks(
-      user.userId,
-      snapshots.map((snapshot) => snapshot.id),
-    );
+    const ids = snapshots.map((snapshot) => snapshot.id);
+    const [readMarks, ratedHere] = await Promise.all([this.readMarks(user.userId, ids), this.csat.ratedConversationIds(user.userId, ids)]);
     const conversations = snapshots
       .map((snapshot): ConversationSummaryDto => ({
         id: snapshot.id,
@@ -71,7 +71,7 @@ export class ConversationsService {
         lastMessage: snapshot.messages.at(-1) ?? null,
         createdAt: snapshot.createdAt,
         updatedAt: Math.max(snapshot.updatedAt, snapshot.messages.at(-1)?.createdAt ?? 0),
-        rated: this.isRated(snapshot),
+        rated: this.isRated(snapshot) || ratedHere.has(snapshot.id),
       }))
       .sort((left, right) => right.updatedAt - left.updatedAt);
     return { conversations };
@@ -94,14 +94,19 @@ export class ConversationsService {
 
   async get(user: SessionUser, conversationId: string): Promise<ConversationDetailDto> {
     const snapshot = await this.owned(user, conversationId);
-    const readUpTo = (await this.readMarks(user.userId, [conversationId])).get(conversationId) ?? 0;
+    const [readMarks, rating] = await Promise.all([
+      this.readMarks(user.userId, [conversationId]),
+      this.csat.ratingForConversation(user.userId, conversationId),
+    ]);
+    const readUpTo = readMarks.get(conversationId) ?? 0;
     return {
       id: snapshot.id,
       title: snapshot.title,
       state: snapshot.state,
       snoozedUntil: snapshot.snoozedUntil,
-      rated: this.isRated(snapshot),
-      rating: null,
+      // The tag may still be on its way to Intercom (retried durably); our own table already knows.
+      rated: this.isRated(snapshot) || rating !== null,
+      rating,
       unreadCount: this.unreadCount(snapshot, readUpTo),
       createdAt: snapshot.createdAt,
       updatedAt: snapshot.updatedAt,
