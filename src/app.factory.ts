@@ -31,6 +31,18 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     void reply.header('x-request-id', request.id);
     done();
   });
+  // Graceful shutdown: close() stops accepting, lets in-flight requests finish, and closes sockets
+  // that were idle when it began; a keep-alive socket whose request was still running would keep
+  // the server open forever, so close each one as its last response goes out.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onResponse', (_request, _reply, done) => {
+    if (closing) fastify.server.closeIdleConnections();
+    done();
+  });
 
   const document = SwaggerModule.createDocument(
     app,
