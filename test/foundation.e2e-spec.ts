@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { type TestApp, startTestApp } from './helpers/app';
 import { bearer, sessionTokenFor } from './helpers/sessions';
@@ -108,6 +108,36 @@ describe('Foundation (e2e)', () => {
       const api = await call('/api/session', { headers: bearer(session.token) });
       expect(await api.json()).toEqual({ userId: 'host-user-1', telegramChatId: null });
       await expectEnvelope(await call('/api/anything-missing', { headers: bearer(session.token) }), 404, 'not_found');
+    });
+
+    it('signs a Telegram Mini App user in from initData, recording the chat id', async () => {
+      const fields: Record<string, string> = {
+        auth_date: String(Math.floor(Date.now() / 1000)),
+        user: JSON.stringify({ id: 5550001, first_name: 'Tom' }),
+      };
+      const dataCheckString = Object.keys(fields)
+        .sort()
+        .map((key) => `${key}=${fields[key]}`)
+        .join('\n');
+      const secretKey = createHmac('sha256', 'WebAppData').update(testApp.config.telegram.botToken).digest();
+      const hash = createHmac('sha256', secretKey).update(dataCheckString).digest('hex');
+      const initData = new URLSearchParams({ ...fields, hash }).toString();
+      const response = await call('/auth/telegram', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ initData }),
+      });
+      expect(response.status).toBe(200);
+      const session = (await response.json()) as { token: string; userId: string };
+      expect(session.userId).toBe('tg:5550001');
+      const me = await call('/api/session', { headers: bearer(session.token) });
+      expect(await me.json()).toEqual({ userId: 'tg:5550001', telegramChatId: '5550001' });
+      const tampered = await call('/auth/telegram', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ initData: initData.replace('5550001', '5550002') }),
+      });
+      await expectEnvelope(tampered, 401, 'unauthorized');
     });
 
     it('rejects host tokens with a wrong issuer, audience or secret', async () => {
