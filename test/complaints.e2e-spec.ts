@@ -75,4 +75,25 @@ describe('Complaints (e2e)', () => {
     expect((await post({ category: 'technical', description: 'x'.repeat(10) })).status).toBe(201);
     expect((await post({ category: 'technical', description: 'x'.repeat(5000) })).status).toBe(201);
   });
+
+  it('is documented in the OpenAPI with its limits, like every local-data route', async () => {
+    const document = (await (await fetch(`${testApp.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+    };
+    expect(Object.keys(document.paths['/api/csat'])).toContain('post');
+    expect(Object.keys(document.paths['/api/complaints'])).toContain('post');
+    expect(Object.keys(document.paths['/api/devices/register'])).toContain('post');
+    expect(Object.keys(document.paths['/api/devices/{id}'])).toContain('delete');
+    expect(Object.keys(document.paths['/api/settings/notifications']).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(document.paths['/api/diagnostics'])).toContain('post');
+    const { schemas } = document.components;
+    expect(schemas.CreateCsatDto.properties.stars).toMatchObject({ minimum: 1, maximum: 5 });
+    expect(schemas.CreateCsatDto.properties.comment).toMatchObject({ maxLength: 2000 });
+    expect(schemas.CreateComplaintDto.properties.description).toMatchObject({ minLength: 10, maxLength: 5000 });
+    expect(schemas.CreateComplaintDto.properties.category).toMatchObject({ enum: ['funds', 'security', 'operator', 'technical', 'other'] });
+    expect(schemas.RegisterDeviceDto.properties.token).toMatchObject({ maxLength: 512 });
+    expect(schemas.DiagnosticsDto.properties.counters).toMatchObject({ maxProperties: 32 });
+    expect(JSON.stringify(document.paths['/api/diagnostics'])).toContain('16384 bytes');
+  });
 });

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { type Job, PgBoss } from 'pg-boss';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -28,12 +35,13 @@ const STOP_TIMEOUT_MS = 10_000;
 // Durable jobs on Postgres (pg-boss, own `pgboss` schema): a job sent survives restarts and runs
 // on whichever instance polls it first. Generic on purpose; features name their own queues.
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly boss: PgBoss;
   private starting: Promise<void> | undefined;
   private stopped = false;
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly workedQueues = new Set<string>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (!config.database.url) throw new Error('DATABASE_URL is not set');
@@ -51,13 +59,25 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.start();
   }
 
-  // Stopped before the HTTP server and the database pool go: in-flight jobs get STOP_TIMEOUT_MS
-  // to finish; whatever is still running then is marked failed and retried by the next instance.
+  // Nest closes in this order: beforeApplicationShutdown, HTTP server, onApplicationShutdown (the
+  // database pool too). Workers stop first, while what their handlers use is still up: in-flight
+  // jobs get STOP_TIMEOUT_MS to finish.
   async beforeApplicationShutdown(): Promise<void> {
+    if (!this.starting) return;
+    await this.starting.catch(() => undefined);
+    const drained = Promise.all([...this.workedQueues].map((queue) => this.boss.offWork(queue, { wait: true })));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)));
+    await Promise.race([drained, timedOut]).finally(() => clearTimeout(timer));
+  }
+
+  // The queue itself closes after the HTTP server, so requests still in flight can enqueue; a job
+  // still running past the timeout is marked failed here and retried by the next instance.
+  async onApplicationShutdown(): Promise<void> {
     if (this.stopped || !this.starting) return;
     this.stopped = true;
     await this.starting.catch(() => undefined);
-    await this.boss.stop({ graceful: true, timeout: STOP_TIMEOUT_MS });
+    await this.boss.stop({ graceful: false });
   }
 
   async send<T extends object>(queue: string, data: T, options: JobOptions): Promise<string | null> {
@@ -67,6 +87,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async work<T extends object>(queue: string, handler: JobHandler<T>): Promise<void> {
     await this.queue(queue);
+    this.workedQueues.add(queue);
     await this.boss.work<T>(queue, { pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds }, async (jobs: Job<T>[]) => {
       // batchSize is 1: each job succeeds or fails on its own.
       for (const job of jobs) await handler(job.data, { id: job.id, retryCount: job.retryCount });
