@@ -35,9 +35,7 @@ export const SERVED_OPERATIONS = [
 
 export type OperationId = (typeof SERVED_OPERATIONS)[number][2];
 
-export const SPEC_PATH = resolve(
-  process.env.INTERCOM_OPENAPI_PATH ?? resolve(__dirname, '../openapi/api.intercom.io.2.14.yaml'),
-);
+export const SPEC_PATH = resolve(process.env.INTERCOM_OPENAPI_PATH ?? resolve(__dirname, '../openapi/api.intercom.io.2.14.yaml'));
 
 export interface ContractError {
   path: string;
