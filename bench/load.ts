@@ -10,7 +10,8 @@ interface LoadSpec {
   headers?: Record<string, string>;
   // Requests per second across all connections (autocannon's overallRate); omit for max throughput.
   rate?: number;
-  // Signed Intercom webhooks, a fresh notification id per request.
+  // Signed Intercom webhooks, a fresh notification id per request: `conversation.admin.noted`
+  // events, so every acknowledgement includes the durable insert (then processing: no push).
   webhookSecret?: string;
 }
 
@@ -21,10 +22,13 @@ function webhookRequest(secret: string) {
     const body = JSON.stringify({
       type: 'notification_event',
       id: `notif_${randomUUID()}`,
-      topic: 'ping',
+      topic: 'conversation.admin.noted',
       app_id: 'bench',
       created_at: Math.floor(Date.now() / 1000),
-      data: { type: 'notification_event_data', item: { type: 'ping', message: 'bench' } },
+      data: {
+        type: 'notification_event_data',
+        item: { type: 'conversation', id: String(1_000_000 + Math.floor(Math.random() * 1000)), state: 'open', contacts: { contacts: [] } },
+      },
     });
     const signature = `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`;
     return { ...request, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature': signature } };

@@ -239,7 +239,7 @@ describe('Tickets: list, search, detail (e2e against the Intercom emulator)', ()
     expect(Object.keys(schemas.TicketDetailDto.properties).sort()).toEqual(['messages', 'ticket', 'timeline']);
     expect(Object.keys(schemas.TicketTimelineEntryDto.properties).sort()).toEqual(['at', 'category', 'label']);
     expect(schemas.TicketStateDto.properties.category.enum).toEqual(['submitted', 'in_progress', 'waiting_on_customer', 'resolved']);
-    expect(Object.keys(schemas.TicketReplyDto.properties).sort()).toEqual(['attachmentIds', 'body', 'clientMessageId']);
+    expect(Object.keys(schemas.ReplyDto.properties).sort()).toEqual(['attachmentIds', 'body', 'clientMessageId']);
     expect(Object.keys(schemas.ClarifyTicketDto.properties)).toEqual(['body']);
   });
 

@@ -6,6 +6,7 @@ import { CurrentUser, type SessionUser } from '../common/auth.decorators';
 import { AppError } from '../common/errors';
 import { RateLimit } from '../common/rate-limit';
 import { MessageDto } from '../messages/message.dto';
+import { ReplyDto } from '../messages/reply.dto';
 import { ConversationsService } from './conversations.service';
 import { POLL_RESPONSE_SCHEMA } from './poll-response.schema';
 import {
@@ -14,7 +15,6 @@ import {
   ConversationListDto,
   CreateConversationDto,
   PollResponseDto,
-  ReplyDto,
 } from './dto/conversation.dto';
 
 @ApiTags('conversations')

@@ -11,6 +11,7 @@ import { type IntercomConversation, IntercomService } from '../intercom/intercom
 import { ClientMessagesService } from '../messages/client-messages.service';
 import type { MessageDto } from '../messages/message.dto';
 import { textToHtml } from '../messages/message.mapper';
+import type { ReplyDto } from '../messages/reply.dto';
 import { ConversationRead } from './conversation-read.entity';
 import type { ConversationSnapshot } from './conversation-snapshot';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
@@ -22,7 +23,6 @@ import type {
   ConversationSummaryDto,
   CreateConversationDto,
   PollResponseDto,
-  ReplyDto,
 } from './dto/conversation.dto';
 
 // Intercom conversation ids are numeric strings; anything else cannot be one of the caller's.

@@ -16,6 +16,17 @@ export type IntercomTicketType = Intercom.TicketType;
 export type IntercomTicketState = Intercom.TicketStateDetailed;
 
 const READ = { idempotent: true } as const;
+
+// A customer's comment, as conversation and ticket replies both take it.
+function userComment(contactId: string, body: string, attachmentUrls: string[]) {
+  return {
+    message_type: 'comment' as const,
+    type: 'user' as const,
+    intercom_user_id: contactId,
+    body,
+    ...(attachmentUrls.length ? { attachment_urls: attachmentUrls } : {}),
+  };
+}
 const WRITE = { idempotent: false } as const;
 
 // Typed Intercom operations the features need. Every call goes through IntercomGateway
@@ -86,13 +97,7 @@ export class IntercomService {
         client.conversations.reply(
           {
             conversation_id: conversationId,
-            body: {
-              message_type: 'comment',
-              type: 'user',
-              intercom_user_id: contactId,
-              body,
-              ...(attachmentUrls.length ? { attachment_urls: attachmentUrls } : {}),
-            },
+            body: userComment(contactId, body, attachmentUrls),
           },
           options,
         ),
@@ -196,13 +201,7 @@ export class IntercomService {
         client.tickets.reply(
           {
             ticket_id: ticketId,
-            body: {
-              message_type: 'comment',
-              type: 'user',
-              intercom_user_id: contactId,
-              body,
-              ...(attachmentUrls.length ? { attachment_urls: attachmentUrls } : {}),
-            },
+            body: userComment(contactId, body, attachmentUrls),
           },
           options,
         ),

@@ -3,8 +3,7 @@ import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsAttachmentIds } from '../../files/dto/files.dto';
 import { MessageDto } from '../../messages/message.dto';
-
-const CLIENT_MESSAGE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+import { IsClientMessageId, MESSAGE_BODY_MAX } from '../../messages/reply.dto';
 
 export class ConversationReasonDto {
   @ApiProperty({ maxLength: 100, example: 'payments' })
@@ -22,11 +21,11 @@ export class ConversationReasonDto {
 }
 
 export class CreateConversationDto {
-  @ApiPropertyOptional({ maxLength: 10000, description: 'The first message. At least one of body / reason is required.' })
+  @ApiPropertyOptional({ maxLength: MESSAGE_BODY_MAX, description: 'The first message. At least one of body / reason is required.' })
   @IsOptional()
   @IsString()
   @Matches(/\S/, { message: 'body must not be blank' })
-  @MaxLength(10000)
+  @MaxLength(MESSAGE_BODY_MAX)
   body?: string;
 
   @ApiPropertyOptional({ type: ConversationReasonDto, description: 'Topic; alone it opens the conversation without a user message' })
@@ -48,31 +47,7 @@ export class CreateConversationDto {
   @IsAttachmentIds()
   attachmentIds?: string[];
 
-  @ApiPropertyOptional({
-    pattern: CLIENT_MESSAGE_ID.source,
-    description: 'Idempotency key: a retry with the same id returns the first result',
-  })
-  @IsOptional()
-  @Matches(CLIENT_MESSAGE_ID, { message: 'clientMessageId must be 1-128 characters of A-Z a-z 0-9 . _ : -' })
-  clientMessageId?: string;
-}
-
-export class ReplyDto {
-  @ApiProperty({ maxLength: 10000 })
-  @IsString()
-  @Matches(/\S/, { message: 'body must not be blank' })
-  @MaxLength(10000)
-  body!: string;
-
-  @IsAttachmentIds()
-  attachmentIds?: string[];
-
-  @ApiPropertyOptional({
-    pattern: CLIENT_MESSAGE_ID.source,
-    description: 'Idempotency key: a retry with the same id returns the first result',
-  })
-  @IsOptional()
-  @Matches(CLIENT_MESSAGE_ID, { message: 'clientMessageId must be 1-128 characters of A-Z a-z 0-9 . _ : -' })
+  @IsClientMessageId()
   clientMessageId?: string;
 }
 

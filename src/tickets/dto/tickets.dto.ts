@@ -1,16 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { IsAttachmentIds } from '../../files/dto/files.dto';
+import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { MessageDto } from '../../messages/message.dto';
 
 export const TICKET_CATEGORIES = ['submitted', 'in_progress', 'waiting_on_customer', 'resolved'] as const;
 export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
 
 export const SEARCH_QUERY_MAX = 64;
-export const MESSAGE_BODY_MAX = 10_000;
 export const CLARIFY_BODY_MAX = 2_000;
-export const CLIENT_MESSAGE_ID_MAX = 128;
 
 const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -66,27 +63,8 @@ export class SearchTicketsQuery {
   q!: string;
 }
 
-export class TicketReplyDto {
-  @ApiProperty({ minLength: 1, maxLength: MESSAGE_BODY_MAX, description: 'Plain text' })
-  @Transform(trimmed)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(MESSAGE_BODY_MAX)
-  body!: string;
-
-  @IsAttachmentIds()
-  attachmentIds?: string[];
-
-  @ApiProperty({
-    required: false,
-    maxLength: CLIENT_MESSAGE_ID_MAX,
-    description: 'Client-generated id; a retry with the same id returns the first result and posts nothing new',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, CLIENT_MESSAGE_ID_MAX)
-  clientMessageId?: string;
-}
+// Ticket replies take exactly what conversation replies take.
+export { ReplyDto as TicketReplyDto } from '../../messages/reply.dto';
 
 export class ClarifyTicketDto {
   @ApiProperty({ required: false, maxLength: CLARIFY_BODY_MAX, description: 'Optional text added after the clarification request' })
