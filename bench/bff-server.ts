@@ -2,6 +2,7 @@
 // bare Nest + Fastify route with no guard, the baseline the poll is measured against.
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'node:inspector';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   process.send?.({ ready: true });
   // The benchmark asks for a full GC before reading RSS, so it measures what is retained.
   process.on('message', (message) => {
-    if (message === 'profile-start' || message === 'profile-stop') void profile(message === 'profile-start');
+    if (typeof message === 'string' && message.startsWith('profile-')) void profile(message);
     if (message === 'gc') {
       (globalThis as { gc?: () => void }).gc?.();
       process.send?.(process.memoryUsage());
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
 
 // CPU profile of one phase only (the poll run), written where BENCH_PROFILE_FILE says.
 const session = new Session();
-async function profile(start: boolean): Promise<void> {
+async function profile(message: string): Promise<void> {
+  const start = message === 'profile-start';
   const post = (method: string) =>
     new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
   if (start) {
@@ -54,7 +56,10 @@ async function profile(start: boolean): Promise<void> {
     await post('Profiler.start');
   } else {
     const { profile: data } = (await post('Profiler.stop')) as { profile: unknown };
-    writeFileSync(process.env.BENCH_PROFILE_FILE ?? 'poll.cpuprofile', JSON.stringify(data));
+    writeFileSync(
+      join(process.env.BENCH_PROFILE_DIR ?? '.', `${message.slice('profile-stop:'.length) || 'run'}.cpuprofile`),
+      JSON.stringify(data),
+    );
     session.disconnect();
   }
   process.send?.(`profile-${start ? 'started' : 'stopped'}`);

@@ -1,7 +1,7 @@
 // `npm run bench`: the real app (production mode, compiled JS, embedded Postgres, the Intercom
 // emulator) under autocannon; prints every target of the performance issue beside its baseline.
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       INTERCOM_BASE_URL: emulator.url,
       INTERCOM_ADMIN_ID: BOT_ADMIN_ID,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      BENCH_PROFILE_FILE: join(profileDir, 'poll.cpuprofile'),
+      BENCH_PROFILE_DIR: profileDir,
       PUSH_MOBILE_SENDER: 'log',
       PUSH_TMA_SENDER: 'log',
       POLL_FRESHNESS_MS: String(FRESHNESS_MS),
@@ -175,12 +175,15 @@ async function main(): Promise<void> {
     );
     // 2. Poll throughput against the bare route, same process, same run.
     await load({ url: `http://127.0.0.1:${barePort}/bare`, connections: CONNECTIONS, duration: 3 }); // warm-up
+    const health = await load({ url: `${base}/health`, connections: CONNECTIONS, duration: DURATION });
+    if (process.env.BENCH_PROFILE) await ask(server, 'profile-start');
     const bare = await load({ url: `http://127.0.0.1:${barePort}/bare`, connections: CONNECTIONS, duration: DURATION });
+    if (process.env.BENCH_PROFILE) await ask(server, 'profile-stop:bare');
     await load({ url: pollUrl, connections: CONNECTIONS, duration: 3, headers: auth }); // warm-up
     emulator.control.resetRequests();
     if (process.env.BENCH_PROFILE) await ask(server, 'profile-start');
     const poll = await load({ url: pollUrl, connections: CONNECTIONS, duration: DURATION, headers: auth });
-    if (process.env.BENCH_PROFILE) await ask(server, 'profile-stop');
+    if (process.env.BENCH_PROFILE) await ask(server, 'profile-stop:poll');
     const intercomCalls = emulator.control.count('GET', '/conversations/{conversation_id}');
     const windows = Math.ceil((DURATION * 1000) / FRESHNESS_MS);
     const ratio = poll.requestsPerSecond / bare.requestsPerSecond;
@@ -190,6 +193,13 @@ async function main(): Promise<void> {
       `bare route ${Math.round(bare.requestsPerSecond)}`,
       `${ratio.toFixed(2)}× (target ≥ 0.60)`,
       ratio >= 0.6 ? 'MET' : 'MISSED',
+    );
+    row(
+      '/health throughput (req/s, 50 conns; all app middleware)',
+      Math.round(health.requestsPerSecond),
+      `bare route ${Math.round(bare.requestsPerSecond)}`,
+      `${(health.requestsPerSecond / bare.requestsPerSecond).toFixed(2)}×, p99 ${health.latency.p99} ms`,
+      'info',
     );
     row(
       'poll latency p99 (ms)',
@@ -285,11 +295,10 @@ async function main(): Promise<void> {
     `\n${format(header)}\n${format(header.map((_, column) => '-'.repeat(Math.max(widths[column], header[column].length))))}\n${rows.map(format).join('\n')}\n`,
   );
   if (process.env.BENCH_PROFILE) {
-    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-    if (file) {
-      process.stdout.write(`\nCPU profile of the server during the poll run, top self time: ${join(profileDir, file)}\n`);
-      for (const entry of topEntries(join(profileDir, file)))
-        process.stdout.write(`  ${String(entry.selfPercent).padStart(5)}%  ${entry.name}\n`);
+    for (const phase of ['bare', 'poll']) {
+      const file = join(profileDir, `${phase}.cpuprofile`);
+      process.stdout.write(`\nCPU profile of the server during the ${phase} run, top self time (${file}):\n`);
+      for (const entry of topEntries(file)) process.stdout.write(`  ${String(entry.selfPercent).padStart(5)}%  ${entry.name}\n`);
     }
   }
 }

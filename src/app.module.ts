@@ -1,12 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { SessionGuard } from './auth/session.guard';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter';
-import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage';
-import { RATE_LIMIT_WINDOW_MS, UserRateLimitGuard } from './common/rate-limit';
+import { UserRateLimitGuard } from './common/rate-limit';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
@@ -44,17 +42,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: RATE_LIMIT_WINDOW_MS, limit: config.rateLimit.perMinute }],
-          storage: new FixedWindowThrottlerStorage(),
-          setHeaders: false,
-        }),
-        DatabaseModule,
-        ...FEATURE_MODULES,
-      ],
+      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(loggerOptions(config)), DatabaseModule, ...FEATURE_MODULES],
       providers: [
         // Order matters: the session guard runs first so the rate limit can key on the user.
         { provide: APP_GUARD, useClass: SessionGuard },

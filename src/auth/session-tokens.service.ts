@@ -49,6 +49,11 @@ export class SessionTokensService {
     return { token, expiresAt: exp * 1000, userId: user.userId };
   }
 
+  // A token verified before and not yet expired, without the async round (the poll's hot path).
+  cached(token: string): SessionUser | undefined {
+    return this.verified?.get(token);
+  }
+
   async verify(token: string): Promise<SessionUser> {
     const cached = this.verified?.get(token);
     if (cached) return cached;

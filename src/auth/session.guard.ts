@@ -15,7 +15,7 @@ export class SessionGuard implements CanActivate {
   // Whether a handler is public never changes: look it up once per handler, not per request.
   private readonly publicHandlers = new WeakMap<object, boolean>();
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const handler = context.getHandler();
     let isPublic = this.publicHandlers.get(handler);
     if (isPublic === undefined) {
@@ -26,7 +26,15 @@ export class SessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     if (!header || !header.startsWith('Bearer ')) throw new AppError('unauthorized', 'Missing bearer token');
-    request.user = await this.sessions.verify(header.slice(7).trim());
-    return true;
+    const token = header.slice(7).trim();
+    const cached = this.sessions.cached(token);
+    if (cached) {
+      request.user = cached;
+      return true;
+    }
+    return this.sessions.verify(token).then((user) => {
+      request.user = user;
+      return true;
+    });
   }
 }

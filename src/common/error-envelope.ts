@@ -1,5 +1,4 @@
 import { HttpException } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { AppError, type ErrorCode, STATUS_BY_CODE } from './errors';
 
 interface Mapped {
@@ -47,9 +46,6 @@ function fromFastifyError(error: { code: string; statusCode?: number }): Mapped 
 export function mapError(error: unknown): Mapped {
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, message: error.message, headers: error.headers };
-  }
-  if (error instanceof ThrottlerException) {
-    return { status: 429, code: 'rate_limited', message: 'Too many requests', headers: {} };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
