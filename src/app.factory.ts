@@ -33,14 +33,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   // Graceful shutdown: close() stops accepting, lets in-flight requests finish, and closes sockets
   // that were idle when it began; a keep-alive socket whose request was still running would keep
-  // the server open forever, so close each one as its last response goes out.
-  let closing = false;
+  // the server open forever, so while closing, idle sockets are closed as their responses finish.
   fastify.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  fastify.addHook('onResponse', (_request, _reply, done) => {
-    if (closing) fastify.server.closeIdleConnections();
+    const sweeper = setInterval(() => fastify.server.closeIdleConnections(), 50);
+    fastify.server.once('close', () => clearInterval(sweeper));
     done();
   });
 

@@ -18,6 +18,11 @@ export class ContactResolverService {
     @InjectRepository(IntercomContact) private readonly contacts: Repository<IntercomContact>,
   ) {}
 
+  // The contact id if this instance already knows it (no I/O): the poll's synchronous path.
+  knownContactId(userId: string): string | undefined {
+    return this.cache.get(userId);
+  }
+
   async contactIdFor(user: SessionUser): Promise<string> {
     const cached = this.cache.get(user.userId);
     if (cached) return cached;

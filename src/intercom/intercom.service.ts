@@ -49,6 +49,10 @@ export class IntercomService {
     return this.contacts.contactIdFor(user);
   }
 
+  knownContactId(userId: string): string | undefined {
+    return this.contacts.knownContactId(userId);
+  }
+
   async updateContactAttributes(contactId: string, customAttributes: Record<string, string | number | boolean>): Promise<void> {
     await this.gateway.call(
       'contacts.update',
