@@ -3,28 +3,33 @@ import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { requestIdFor } from './common/request-id';
 import { validationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
+import { AppLogger, createRootLogger, registerRequestLogging } from './logging';
 import { multipartOptions } from './files/multipart';
 import { routeBodyLimit } from './webhooks/route-body-limit';
 
 // Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const rootLogger = createRootLogger(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy === false ? false : config.trustProxy.split(',').map((entry) => entry.trim()),
     genReqId: (raw: IncomingMessage) => requestIdFor(raw),
+    loggerInstance: rootLogger,
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: true,
     return503OnClosing: true,
   });
   // rawBody: webhook signatures are checked over the exact bytes received (src/webhooks).
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, rawBody: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new AppLogger(rootLogger));
   app.useGlobalPipes(validationPipe);
 
   const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLogging(fastify);
   // Per-route body caps from @RouteConfig({ bodyLimit }) (the webhook takes 1 MB); before routes exist.
   fastify.addHook('onRoute', routeBodyLimit);
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { SessionGuard } from './auth/session.guard';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter';
@@ -16,7 +15,6 @@ import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
 import { IntercomModule } from './intercom/intercom.module';
 import { JobsModule } from './jobs/jobs.module';
-import { loggerOptions } from './logging';
 import { MessagesModule } from './messages/messages.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -42,7 +40,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(loggerOptions(config)), DatabaseModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ...FEATURE_MODULES],
       providers: [
         // Order matters: the session guard runs first so the rate limit can key on the user.
         { provide: APP_GUARD, useClass: SessionGuard },

@@ -24,7 +24,8 @@ interface Window {
 // Per instance: N instances allow up to N× the limit (documented in the README).
 @Injectable()
 export class UserRateLimitGuard implements CanActivate, OnModuleDestroy {
-  private readonly windows = new Map<string, Window>();
+  // One map per route class, keyed by user id (no key string to build per request).
+  private readonly windows: Record<RateLimitClass, Map<string, Window>> = { default: new Map(), poll: new Map(), upload: new Map() };
   private readonly classByHandler = new WeakMap<object, RateLimitClass>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -40,12 +41,12 @@ export class UserRateLimitGuard implements CanActivate, OnModuleDestroy {
     const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
     if (!user) return true; // public route: nothing to key on
     const kind = this.classOf(context.getHandler());
-    const key = `${kind}:${user.userId}`;
+    const windows = this.windows[kind];
     const now = Date.now();
-    let window = this.windows.get(key);
+    let window = windows.get(user.userId);
     if (!window || window.endsAt <= now) {
       window = { hits: 0, endsAt: now + RATE_LIMIT_WINDOW_MS };
-      this.windows.set(key, window);
+      windows.set(user.userId, window);
     }
     window.hits += 1;
     if (window.hits > this.limitOf(kind)) {
@@ -82,6 +83,8 @@ export class UserRateLimitGuard implements CanActivate, OnModuleDestroy {
 
   private sweep(): void {
     const now = Date.now();
-    for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
+    for (const windows of Object.values(this.windows)) {
+      for (const [userId, window] of windows) if (window.endsAt <= now) windows.delete(userId);
+    }
   }
 }
