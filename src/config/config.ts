@@ -69,6 +69,7 @@ export interface AppConfig {
 export interface WebhooksConfig {
   // Inbox workers per instance; 0 = this instance only acknowledges (ingest-only).
   workers: number;
+  batchSize: number;
   pollIntervalMs: number;
   retryDelayMs: number;
   retryDelayMaxMs: number;
@@ -248,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     webhooks: {
       workers: read.int('WEBHOOK_WORKERS', 2, { min: 0, max: 32 }),
+      batchSize: read.int('WEBHOOK_BATCH_SIZE', 20, { min: 1, max: 500 }),
       pollIntervalMs: read.int('WEBHOOK_POLL_INTERVAL_MS', 1000, { min: 50, max: 60_000 }),
       retryDelayMs: read.int('WEBHOOK_RETRY_DELAY_MS', 2000, { min: 10 }),
       retryDelayMaxMs: read.int('WEBHOOK_RETRY_DELAY_MAX_MS', 300_000, { min: 10 }),

@@ -6,8 +6,8 @@ import { FilesController } from './files.controller';
 import { FilesService } from './files.service';
 import { StoredFile } from './stored-file.entity';
 import { LocalDiskStorage } from './storage/local-disk-storage';
+import type * as S3Storage from './storage/s3-object-storage';
 import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
-import { S3ObjectStorage } from './storage/s3-object-storage';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StoredFile])],
@@ -18,8 +18,13 @@ import { S3ObjectStorage } from './storage/s3-object-storage';
       provide: OBJECT_STORAGE,
       inject: [APP_CONFIG],
       // S3 when a bucket is configured, else the local directory.
-      useFactory: (config: AppConfig): ObjectStorage =>
-        config.storage.s3 ? new S3ObjectStorage(config.storage.s3) : new LocalDiskStorage(config.storage.localDir),
+      useFactory: (config: AppConfig): ObjectStorage => {
+        if (!config.storage.s3) return new LocalDiskStorage(config.storage.localDir);
+        // Loaded only when S3 is configured: the AWS SDK costs several MB to every process that loads it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { S3ObjectStorage } = require('./storage/s3-object-storage') as typeof S3Storage;
+        return new S3ObjectStorage(config.storage.s3);
+      },
     },
   ],
   exports: [FilesService],

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type App, cert, deleteApp, initializeApp, type ServiceAccount } from 'firebase-admin/app';
-import { getMessaging } from 'firebase-admin/messaging';
+import type * as FirebaseApp from 'firebase-admin/app';
+import type { App, ServiceAccount } from 'firebase-admin/app';
+import type * as FirebaseMessaging from 'firebase-admin/messaging';
 import type { AppConfig, FcmConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import type { DevicePlatform } from '../devices/device.entity';
@@ -27,6 +28,11 @@ export class PushChannels implements OnApplicationShutdown {
     const { push, telegram } = config;
     let mobile: PushSender = new LogPushSender('mobile');
     if (push.mobileSender === 'fcm' && push.fcm) {
+      // Loaded only when FCM is on: firebase-admin costs ~10 MB of memory to every process that loads it.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { cert, initializeApp } = require('firebase-admin/app') as typeof FirebaseApp;
+      const { getMessaging } = require('firebase-admin/messaging') as typeof FirebaseMessaging;
+      /* eslint-enable @typescript-eslint/no-require-imports */
       this.firebaseApp = initializeApp(
         { credential: cert(serviceAccount(push.fcm)), projectId: push.fcm.projectId },
         `support-bff-${randomUUID()}`,
@@ -45,6 +51,7 @@ export class PushChannels implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.firebaseApp) await deleteApp(this.firebaseApp);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (this.firebaseApp) await (require('firebase-admin/app') as typeof FirebaseApp).deleteApp(this.firebaseApp);
   }
 }
