@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { LogController } from 'fastify';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -19,8 +20,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     trustProxy: config.trustProxy === false ? false : config.trustProxy.split(',').map((entry) => entry.trim()),
     genReqId: (raw: IncomingMessage) => requestIdFor(raw),
     loggerInstance: rootLogger,
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: true,
+    // We log one completion line ourselves (logging.ts), under the label `requestId`.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
   });
   // rawBody: webhook signatures are checked over the exact bytes received (src/webhooks).
