@@ -88,6 +88,32 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     expect(JSON.stringify(contact.custom_attributes)).not.toContain('nope');
   });
 
+  it('takes the client IP from X-Forwarded-For only behind a configured trusted proxy', async () => {
+    await api(alice, 'POST', '', { body: 'spoofed ip?' }, { 'x-forwarded-for': '203.0.113.9' });
+    const contactId = await contactOf('alice');
+    expect(stack.emulator.state.contacts.get(contactId)!.custom_attributes.last_client_ip).toBe('127.0.0.1');
+    const behindProxy = await startTestApp({
+      DATABASE_URL: stack.app.config.database.url,
+      INTERCOM_BASE_URL: stack.emulator.url,
+      TRUSTED_PROXY: '127.0.0.1',
+    });
+    try {
+      const response = await fetch(`${behindProxy.url}/api/conversations`, {
+        method: 'POST',
+        headers: {
+          ...bearer(await sessionTokenFor(behindProxy, 'alice')),
+          'content-type': 'application/json',
+          'x-forwarded-for': '203.0.113.9',
+        },
+        body: JSON.stringify({ body: 'via the proxy' }),
+      });
+      expect(response.status).toBe(201);
+      expect(stack.emulator.state.contacts.get(contactId)!.custom_attributes.last_client_ip).toBe('203.0.113.9');
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   describe('with an operator answering in Intercom', () => {
     let conversationId: string;
     beforeAll(async () => {
@@ -248,6 +274,10 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
       });
     });
     afterAll(() => slow.close());
+    // No webhooks here: processing them invalidates snapshots too, and these tests count Intercom
+    // calls and exercise the LISTEN/NOTIFY bus on its own.
+    beforeEach(() => stack.emulator.control.setWebhookUrl(undefined));
+    afterEach(() => stack.emulator.control.setWebhookUrl(`${stack.app.url}/webhooks/intercom`));
 
     const pollSlow = async (id: string, since = 0) => {
       const response = await fetch(`${slow.url}/api/conversations/${id}/poll?since=${since}`, {
