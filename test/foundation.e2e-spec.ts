@@ -105,6 +105,9 @@ describe('Foundation (e2e)', () => {
       const session = (await response.json()) as { token: string; expiresAt: number; userId: string };
       expect(session.userId).toBe('host-user-1');
       expect(session.expiresAt).toBeGreaterThan(Date.now());
+      const lowerCase = await call('/api/session', { headers: { authorization: `bearer ${session.token}` } });
+      expect(lowerCase.status).toBe(200);
+      await lowerCase.arrayBuffer();
       const api = await call('/api/session', { headers: bearer(session.token) });
       expect(await api.json()).toEqual({ userId: 'host-user-1', telegramChatId: null });
       await expectEnvelope(await call('/api/anything-missing', { headers: bearer(session.token) }), 404, 'not_found');

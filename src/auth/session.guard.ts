@@ -25,7 +25,9 @@ export class SessionGuard implements CanActivate {
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
-    if (!header || !header.startsWith('Bearer ')) throw new AppError('unauthorized', 'Missing bearer token');
+    // The auth scheme is case-insensitive (RFC 9110).
+    if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ')
+      throw new AppError('unauthorized', 'Missing bearer token');
     const token = header.slice(7).trim();
     const cached = this.sessions.cached(token);
     if (cached) {

@@ -36,7 +36,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   private async hideApiRoutes(error: unknown, request: AuthenticatedRequest): Promise<unknown> {
     if (!(error instanceof NotFoundException) || !request.url.startsWith('/api/') || request.user) return error;
     const header = request.headers.authorization;
-    if (!header?.startsWith('Bearer ')) return new AppError('unauthorized', 'Missing bearer token');
+    if (!header || header.slice(0, 7).toLowerCase() !== 'bearer ') return new AppError('unauthorized', 'Missing bearer token');
     return this.sessions.verify(header.slice(7).trim()).then(
       () => error,
       (authError: unknown) => authError,
