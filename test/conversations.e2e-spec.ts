@@ -2,6 +2,7 @@ import { ConversationSnapshotsService } from '../src/conversations/conversation-
 import { IntercomService } from '../src/intercom/intercom.service';
 import { startTestApp, type TestApp } from './helpers/app';
 import { bearer, sessionTokenFor } from './helpers/sessions';
+import { callJson } from './helpers/http';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 type Json = Record<string, any>;
@@ -19,15 +20,8 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
   afterAll(() => stack.close());
   afterEach(() => stack.emulator.control.clearFaults());
 
-  const api = async (token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${stack.app.url}/api/conversations${path}`, {
-      method,
-      headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Json };
-  };
+  const api = (token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    callJson(`${stack.app.url}/api/conversations${path}`, method, token, body, headers);
   const afterFreshness = () => new Promise((resolve) => setTimeout(resolve, 200));
   const contactOf = (userId: string) =>
     stack.app.app.get(IntercomService).contactIdFor({ userId, telegramChatId: null, name: null, email: null });

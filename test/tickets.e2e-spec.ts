@@ -1,5 +1,6 @@
 import { IntercomService } from '../src/intercom/intercom.service';
-import { bearer, sessionTokenFor } from './helpers/sessions';
+import { sessionTokenFor } from './helpers/sessions';
+import { callJson, expectErrorEnvelope } from './helpers/http';
 import { startTestStack, type TestStack } from './helpers/stack';
 
 // Parsed response bodies: loosely typed on purpose, the assertions check their shape.
@@ -20,19 +21,11 @@ describe('Tickets: list, search, detail (e2e against the Intercom emulator)', ()
   afterEach(() => stack.emulator.control.clearFaults());
 
   const operator = () => stack.emulator.operator;
-  const call = async (userId: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${stack.app.url}${path}`, {
-      method,
-      headers: { ...bearer(users[userId].token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  };
+  const call = (userId: string, method: string, path: string, body?: unknown) =>
+    callJson(`${stack.app.url}${path}`, method, users[userId].token, body);
   const createTicket = async (userId: string, type: string, title: string, description = '') =>
     (await operator().createTicket(users[userId].contactId, type, title, description)) as { id: string; ticket_id: string };
-  const expectError = (response: { status: number; body: Json }, status: number, error: string) => {
-    expect(response).toEqual({ status, body: { error, message: expect.any(String), requestId: expect.any(String) } });
-  };
+  const expectError = expectErrorEnvelope;
 
   describe('visibility and list', () => {
     let own: { id: string; ticket_id: string }[];
