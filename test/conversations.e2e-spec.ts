@@ -71,6 +71,18 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     expect(parts.some((part) => part.part_type === 'note' && String(part.body).includes('payments › refund'))).toBe(true);
   });
 
+  it('keeps a created conversation when a later step fails, so a retry never opens a second one', async () => {
+    // The topic note and tag (POST /conversations/{id}/…) fail; the conversation itself is created.
+    stack.emulator.control.addFault({ method: 'POST', path: '/conversations/', status: 500 });
+    stack.emulator.control.resetRequests();
+    const first = await api(alice, 'POST', '', { reason: { main: 'cards' }, clientMessageId: 'create-with-failing-note' });
+    stack.emulator.control.clearFaults();
+    const retry = await api(alice, 'POST', '', { reason: { main: 'cards' }, clientMessageId: 'create-with-failing-note' });
+    expect(first.status).toBe(201);
+    expect(retry).toEqual({ status: 201, body: expect.objectContaining({ id: first.body.id, messages: [] }) });
+    expect(stack.emulator.control.count('POST', '/conversations')).toBe(1);
+  });
+
   it('enriches the contact with allow-listed meta and the client IP', async () => {
     await create(alice, {
       body: 'meta please',

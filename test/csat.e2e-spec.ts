@@ -107,6 +107,14 @@ describe('CSAT (e2e against the Intercom emulator)', () => {
     expect(tagged(foreignConversation)).toBe(false);
   });
 
+  it('answers 404 and stores nothing when Intercom refuses the ownership lookup (a 4xx is not an outage)', async () => {
+    const conversationId = await conversationOf('rater-refused');
+    stack.emulator.control.addFault({ method: 'GET', path: '/conversations/', status: 403 });
+    const response = await rate(app, 'rater-refused', { stars: 3, conversationId });
+    expect(response.status).toBe(404);
+    expect(await countRatings('rater-refused')).toBe(0);
+  });
+
   it.each([
     [{ stars: 0, conversationId: '1' }, 'stars'],
     [{ stars: 6, conversationId: '1' }, 'stars'],

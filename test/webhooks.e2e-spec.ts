@@ -130,6 +130,17 @@ describe('Webhooks (e2e)', () => {
       expect(await query(databaseUrl, 'SELECT id FROM webhook_events WHERE id = $1', [id])).toEqual([]);
     });
 
+    it("acknowledges Intercom's real test ping, whose id is null", async () => {
+      const raw = JSON.stringify({
+        type: 'notification_event',
+        id: null,
+        topic: 'ping',
+        app_id: 'abc',
+        data: { type: 'notification_event_data', item: { type: 'ping', message: 'something something interzen' } },
+      });
+      expect((await deliver(app, raw)).status).toBe(200);
+    });
+
     it('accepts bodies above the API-wide cap up to 1 MB, and answers 413 above', async () => {
       const big = (size: number): string => {
         const event = adminReply(notificationId(), 'conv-big');

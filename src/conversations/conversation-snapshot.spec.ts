@@ -23,7 +23,7 @@ const conversation = (parts: ReturnType<typeof part>[], overrides: Record<string
     ...overrides,
   }) as unknown as IntercomConversation;
 
-const context = { clientMessageIds: new Map([['p1', 'client-1']]), hiddenPartIds: new Set<string>() };
+const context = { clientMessageIds: new Map([['p1', 'client-1']]), hideSource: false };
 
 describe('conversation snapshot', () => {
   it('keeps customer-visible messages in order with the source first, in ms', () => {
@@ -49,7 +49,7 @@ describe('conversation snapshot', () => {
   });
 
   it('hides a topic placeholder source', () => {
-    const snapshot = buildSnapshot(conversation([]), { ...context, hiddenPartIds: new Set(['src']), topicTitle: 'payments' });
+    const snapshot = buildSnapshot(conversation([]), { ...context, hideSource: true, topicTitle: 'payments' });
     expect(snapshot.messages).toEqual([]);
     expect(snapshot.title).toBe('payments');
   });

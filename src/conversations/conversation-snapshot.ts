@@ -22,7 +22,7 @@ export interface ConversationSnapshot {
 export interface SnapshotContext {
   clientMessageIds: ReadonlyMap<string, string>;
   // The source of a conversation opened from a topic alone is a placeholder, not the user's words.
-  hiddenPartIds: ReadonlySet<string>;
+  hideSource: boolean;
   topicTitle?: string;
 }
 
@@ -48,10 +48,8 @@ function sourceAsPart(conversation: IntercomConversation): IntercomPartLike | un
 
 function visibleParts(conversation: IntercomConversation, context: SnapshotContext): IntercomPartLike[] {
   const parts = (conversation.conversation_parts?.conversation_parts ?? []) as IntercomPartLike[];
-  const source = sourceAsPart(conversation);
-  return [...(source ? [source] : []), ...parts].filter(
-    (part) => part.id && !context.hiddenPartIds.has(part.id) && isCustomerVisible(part),
-  );
+  const source = context.hideSource ? undefined : sourceAsPart(conversation);
+  return [...(source ? [source] : []), ...parts].filter((part) => part.id && isCustomerVisible(part));
 }
 
 function orderByTime(messages: MessageDto[]): MessageDto[] {

@@ -19,6 +19,9 @@ export class ConversationSnapshotsService {
   private readonly snapshots: LRUCache<string, ConversationSnapshot>;
   private readonly contexts: LRUCache<string, SnapshotContext>;
   private readonly inFlight = new Map<string, Promise<ConversationSnapshot>>();
+  // When each conversation last changed under us (our write, a webhook, an invalidation): a fetch
+  // that started before that must not overwrite what is newer.
+  private readonly changedAt: LRUCache<string, number>;
 
   constructor(
     private readonly intercom: IntercomService,
@@ -29,6 +32,7 @@ export class ConversationSnapshotsService {
   ) {
     this.snapshots = new LRUCache({ max: config.poll.maxSnapshots });
     this.contexts = new LRUCache({ max: config.poll.maxSnapshots });
+    this.changedAt = new LRUCache({ max: config.poll.maxSnapshots });
     bus.onInvalidation((conversationId) => this.forget(conversationId));
   }
 
@@ -50,6 +54,7 @@ export class ConversationSnapshotsService {
     const previous = this.snapshots.get(conversation.id);
     const snapshot = previous ? mergeSnapshot(previous, next) : next;
     this.snapshots.set(conversation.id, snapshot);
+    this.changedAt.set(conversation.id, Date.now());
     await this.bus.publish(conversation.id);
     return snapshot;
   }
@@ -57,6 +62,7 @@ export class ConversationSnapshotsService {
   // Webhook entry point: a conversation object from Intercom updates the local snapshot (no
   // Intercom call) and other instances drop theirs.
   async applyFromWebhook(conversation: IntercomConversation): Promise<void> {
+    this.changedAt.set(conversation.id, Date.now());
     const previous = this.snapshots.get(conversation.id);
     const context = this.contexts.get(conversation.id);
     const next = previous && context ? buildSnapshot(conversation, context) : undefined;
@@ -82,13 +88,19 @@ export class ConversationSnapshotsService {
   }
 
   private forget(conversationId: string): void {
+    this.changedAt.set(conversationId, Date.now());
     this.snapshots.delete(conversationId);
     this.contexts.delete(conversationId);
   }
 
   private async load(conversationId: string): Promise<ConversationSnapshot> {
+    const startedAt = Date.now();
     const [conversation, context] = await Promise.all([this.intercom.getConversation(conversationId), this.contextFor(conversationId)]);
     const snapshot = buildSnapshot(conversation, context);
+    if ((this.changedAt.get(conversationId) ?? 0) >= startedAt) {
+      // Changed while we fetched: keep the newer snapshot (or none, so the next read refetches).
+      return this.snapshots.get(conversationId) ?? snapshot;
+    }
     this.snapshots.set(conversationId, snapshot);
     return snapshot;
   }
@@ -102,7 +114,7 @@ export class ConversationSnapshotsService {
     ]);
     const context: SnapshotContext = {
       clientMessageIds,
-      hiddenPartIds: new Set(topic?.hiddenPartId ? [topic.hiddenPartId] : []),
+      hideSource: topic !== null,
       topicTitle: topic ? [topic.main, topic.sub].filter(Boolean).join(' › ') : undefined,
     };
     this.contexts.set(conversationId, context);

@@ -40,19 +40,39 @@ export class ConversationStarterService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async start(user: SessionUser, contactId: string, dto: CreateConversationDto, attachmentUrls: string[]): Promise<StartedConversation> {
+  // `created` records the new conversation for idempotency as soon as it exists, so a failure in a
+  // later step never leads a retry to open a second one.
+  async start(
+    user: SessionUser,
+    contactId: string,
+    dto: CreateConversationDto,
+    attachmentUrls: string[],
+    created: (conversationId: string) => Promise<void>,
+  ): Promise<StartedConversation> {
     const topic = dto.reason ? [dto.reason.main, dto.reason.sub].filter(Boolean).join(' › ') : undefined;
     const conversationId = await this.intercom.createConversation(contactId, textToHtml(dto.body ?? topic!));
-    if (!dto.body && dto.reason) await this.hideOpeningMessage(user, conversationId, dto.reason.main, dto.reason.sub ?? null);
+    // Recorded before anything else can fail: its opening message is then hidden on every read.
+    if (!dto.body && dto.reason)
+      await this.topics.insert({ conversationId, userId: user.userId, main: dto.reason.main, sub: dto.reason.sub ?? null });
+    await created(conversationId);
     if (topic) {
-      await this.intercom.addNote(conversationId, textToHtml(`Topic: ${topic}`));
-      await this.intercom.tagConversation(conversationId, `${this.config.conversations.topicTagPrefix}${dto.reason!.main}`);
+      // For operators only: a failure is logged, the customer's conversation stands.
+      await this.intercom
+        .addNote(conversationId, textToHtml(`Topic: ${topic}`))
+        .catch((error: unknown) => this.warn(error, conversationId, 'topic note'));
+      await this.intercom
+        .tagConversation(conversationId, `${this.config.conversations.topicTagPrefix}${dto.reason!.main}`)
+        .catch((error: unknown) => this.warn(error, conversationId, 'topic tag'));
     }
     // Intercom's create takes no attachments: they follow as the user's next part.
     if (attachmentUrls.length)
       await this.intercom.replyAsUser(conversationId, contactId, attachmentLabel(attachmentUrls.length), attachmentUrls);
     await this.snapshots.invalidate(conversationId);
     return { conversationId };
+  }
+
+  private warn(error: unknown, conversationId: string, what: string): void {
+    this.logger.warn({ err: error, conversationId }, `Could not add the ${what}`);
   }
 
   // Best effort: the conversation exists either way; a failed enrichment is logged, not surfaced.
@@ -67,12 +87,6 @@ export class ConversationStarterService {
     await this.intercom.updateContactAttributes(contactId, attributes).catch((error: unknown) => {
       this.logger.warn({ err: error, contactId }, 'Could not update contact attributes');
     });
-  }
-
-  private async hideOpeningMessage(user: SessionUser, conversationId: string, main: string, sub: string | null): Promise<void> {
-    const conversation = await this.intercom.getConversation(conversationId);
-    const hiddenPartId = conversation.source?.id ?? null;
-    await this.topics.insert({ conversationId, userId: user.userId, main, sub, hiddenPartId });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 // A conversation opened from a topic alone: Intercom needs an opening message, so the topic is
-// sent as one and this row hides that placeholder from the customer.
+// sent as one, and this row hides that placeholder (the conversation's source) from the customer.
 @Entity('conversation_topics')
 export class ConversationTopic {
   @PrimaryColumn({ name: 'conversation_id', type: 'varchar', length: 64 })
@@ -15,9 +15,6 @@ export class ConversationTopic {
 
   @Column({ type: 'varchar', length: 100, nullable: true })
   sub!: string | null;
-
-  @Column({ name: 'hidden_part_id', type: 'varchar', length: 64, nullable: true })
-  hiddenPartId!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

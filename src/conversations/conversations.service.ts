@@ -81,10 +81,12 @@ export class ConversationsService {
     if (!dto.body && !dto.reason) throw new AppError('validation_error', 'body or reason is required');
     const attachmentUrls = await this.files.signedUrlsForAttachments(user.userId, dto.attachmentIds ?? []);
     const contactId = await this.intercom.contactIdFor(user);
-    const conversationId = await this.clientMessages.runOnce(
+    const conversationId = await this.clientMessages.runOnce<string>(
       { userId: user.userId, clientMessageId: dto.clientMessageId, scope: 'conversation.create' },
-      async () => {
-        const started = await this.starter.start(user, contactId, dto, attachmentUrls);
+      async (checkpoint) => {
+        const started = await this.starter.start(user, contactId, dto, attachmentUrls, (conversationId) =>
+          checkpoint({ result: conversationId, targetId: conversationId }),
+        );
         return { result: started.conversationId, targetId: started.conversationId, partId: started.partId };
       },
     );
@@ -167,7 +169,13 @@ export class ConversationsService {
       async () => {
         let conversation = await this.intercom.replyAsUser(conversationId, contactId, textToHtml(dto.body), attachmentUrls);
         // Intercom reopens on a customer reply; make sure of it so the customer is never talking to a closed door.
-        if (snapshot.state === 'closed' && conversation.state === 'closed') conversation = await this.intercom.open(conversationId);
+        if (snapshot.state === 'closed' && conversation.state === 'closed') {
+          // Best effort: the reply is posted either way, and failing now would invite a duplicate.
+          conversation = await this.intercom.open(conversationId).catch((error: unknown) => {
+            this.logger.warn({ err: error, conversationId }, 'Could not reopen after a reply');
+            return conversation;
+          });
+        }
         const partId = this.newestUserPartId(conversation, contactId);
         if (dto.clientMessageId && partId) this.snapshots.rememberClientMessage(conversationId, partId, dto.clientMessageId);
         const updated = await this.snapshots.apply(conversation);

@@ -5,6 +5,7 @@ import type { SessionUser } from '../common/auth.decorators';
 import { AppError, notFound } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { IntercomRejectedError } from '../intercom/intercom.gateway';
 import { IntercomService } from '../intercom/intercom.service';
 import { JobsService } from '../jobs/jobs.service';
 import type { CreateCsatDto, CsatResultDto } from './dto/csat.dto';
@@ -53,6 +54,8 @@ export class CsatService implements OnApplicationBootstrap {
     // 404 for a target that is not the caller's; when Intercom cannot answer, the rating is kept
     // and ownership is checked by the follow-up job before anything is done with it.
     const verified = await this.ownsTargets(user, ticketId, conversationId).catch((error: unknown) => {
+      // Intercom refusing the lookup (a 4xx) is not an outage: the target is not the caller's.
+      if (error instanceof IntercomRejectedError) throw new AppError('not_found', 'Not found');
       if (error instanceof AppError && error.code === 'service_unavailable') return false;
       throw error;
     });
@@ -138,7 +141,7 @@ export class CsatService implements OnApplicationBootstrap {
     if (followUp.verifyOwnership) {
       const user: SessionUser = { userId: followUp.userId, telegramChatId: null, name: null, email: null };
       const owned = await this.ownsTargets(user, followUp.ticketId, followUp.conversationId).catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'not_found') return false;
+        if (error instanceof IntercomRejectedError || (error instanceof AppError && error.code === 'not_found')) return false;
         throw error;
       });
       if (!owned) {
@@ -152,8 +155,12 @@ export class CsatService implements OnApplicationBootstrap {
     try {
       await this.intercom.tagConversation(followUp.conversationId, this.config.csat.tagName);
     } catch (error) {
-      // A conversation that no longer exists cannot be tagged; anything else is retried.
-      if (error instanceof AppError && error.code === 'not_found') return;
+      // A conversation that no longer exists (or that Intercom refuses to tag) will not become
+      // taggable by retrying; an outage is retried.
+      if (error instanceof IntercomRejectedError || (error instanceof AppError && error.code === 'not_found')) {
+        this.logger.warn({ ratingId: followUp.ratingId, err: error }, 'CSAT tag given up');
+        return;
+      }
       throw error;
     }
   }

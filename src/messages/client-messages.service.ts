@@ -18,6 +18,8 @@ export interface WorkResult<T> {
   partId?: string;
 }
 
+export type Work<T> = (checkpoint: (partial: WorkResult<T>) => Promise<void>) => Promise<WorkResult<T>>;
+
 const WAIT_STEP_MS = 100;
 const MAX_WAIT_MS = 15_000;
 // A pending row this old belongs to an attempt that died (crash, timeout): a retry takes it over.
@@ -29,8 +31,10 @@ const STALE_AFTER_MS = 60_000;
 export class ClientMessagesService {
   constructor(@InjectRepository(ClientMessage) private readonly rows: Repository<ClientMessage>) {}
 
-  async runOnce<T>(key: IdempotencyKey, work: () => Promise<WorkResult<T>>): Promise<T> {
-    if (!key.clientMessageId) return (await work()).result;
+  // `work` may call `checkpoint` right after its first write to Intercom: from then on a retry
+  // replays that result even if a later step of the same attempt fails.
+  async runOnce<T>(key: IdempotencyKey, work: Work<T>): Promise<T> {
+    if (!key.clientMessageId) return (await work(async () => undefined)).result;
     const claimed = await this.rows
       .createQueryBuilder()
       .insert()
@@ -59,28 +63,34 @@ export class ClientMessagesService {
     return new Map(rows.filter((row) => row.partId).map((row) => [row.partId!, row.clientMessageId]));
   }
 
-  private async perform<T>(rowId: string, work: () => Promise<WorkResult<T>>): Promise<T> {
+  private async perform<T>(rowId: string, work: Work<T>): Promise<T> {
+    let checkpointed = false;
+    const record = (outcome: WorkResult<T>) =>
+      this.rows.update(
+        { id: rowId },
+        {
+          state: 'done',
+          result: outcome.result as object,
+          partId: outcome.partId ?? null,
+          ...(outcome.targetId ? { targetId: outcome.targetId } : {}),
+        },
+      );
     let outcome: WorkResult<T>;
     try {
-      outcome = await work();
+      outcome = await work(async (partial) => {
+        await record(partial);
+        checkpointed = true;
+      });
     } catch (error) {
-      // Nothing was created (or we cannot know): free the key so the client's retry can proceed.
-      await this.rows.delete({ id: rowId, state: 'pending' });
+      // Nothing was written to Intercom: free the key so the client's retry can proceed.
+      if (!checkpointed) await this.rows.delete({ id: rowId, state: 'pending' });
       throw error;
     }
-    await this.rows.update(
-      { id: rowId },
-      {
-        state: 'done',
-        result: outcome.result as object,
-        partId: outcome.partId ?? null,
-        ...(outcome.targetId ? { targetId: outcome.targetId } : {}),
-      },
-    );
+    await record(outcome);
     return outcome.result;
   }
 
-  private async awaitExisting<T>(key: IdempotencyKey, work: () => Promise<WorkResult<T>>): Promise<T> {
+  private async awaitExisting<T>(key: IdempotencyKey, work: Work<T>): Promise<T> {
     const deadline = Date.now() + MAX_WAIT_MS;
     for (;;) {
       const row = await this.rows.findOneBy({ userId: key.userId, clientMessageId: key.clientMessageId });

@@ -25,8 +25,9 @@ export class WebhooksService {
     if (!rawBody || !isValidSignature(rawBody, signature, this.config.intercom.clientSecret)) {
       throw new AppError('unauthorized', 'Missing or invalid webhook signature');
     }
+    // Intercom's "Send test" ping carries `"id": null`: acknowledge it before the schema check.
+    if (isPing(body)) return { received: true, duplicate: false };
     const notification = await parseNotification(body);
-    if (notification.topic === 'ping') return { received: true, duplicate: false };
     const inserted = await this.dataSource.query<{ id: string }[]>(
       'INSERT INTO webhook_events (id, topic, payload) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',
       [notification.id, notification.topic, body],
@@ -34,6 +35,11 @@ export class WebhooksService {
     if (inserted.length > 0) this.inbox.wake();
     return { received: true, duplicate: inserted.length === 0 };
   }
+}
+
+function isPing(body: unknown): boolean {
+  const candidate = body as { type?: unknown; topic?: unknown } | null;
+  return typeof candidate === 'object' && candidate !== null && candidate.type === 'notification_event' && candidate.topic === 'ping';
 }
 
 async function parseNotification(body: unknown): Promise<IntercomNotificationDto> {
