@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { SessionGuard } from './auth/session.guard';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter';
-import { UserRateLimitGuard } from './common/rate-limit';
+import { UserRateLimiter } from './common/rate-limit';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
@@ -41,12 +41,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, ...FEATURE_MODULES],
-      providers: [
-        // Order matters: the session guard runs first so the rate limit can key on the user.
-        { provide: APP_GUARD, useClass: SessionGuard },
-        { provide: APP_GUARD, useClass: UserRateLimitGuard },
-        { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
-      ],
+      providers: [UserRateLimiter, { provide: APP_GUARD, useClass: SessionGuard }, { provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };
   }
 }

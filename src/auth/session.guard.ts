@@ -1,15 +1,17 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type AuthenticatedRequest, IS_PUBLIC } from '../common/auth.decorators';
+import { type AuthenticatedRequest, IS_PUBLIC, type SessionUser } from '../common/auth.decorators';
 import { AppError } from '../common/errors';
+import { UserRateLimiter } from '../common/rate-limit';
 import { SessionTokensService } from './session-tokens.service';
 
-// Global: every route needs a session unless marked @Public().
+// Global: every route needs a session unless marked @Public(), and counts against the user's rate limit.
 @Injectable()
 export class SessionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionTokensService,
+    private readonly rateLimiter: UserRateLimiter,
   ) {}
 
   // Whether a handler is public never changes: look it up once per handler, not per request.
@@ -30,13 +32,14 @@ export class SessionGuard implements CanActivate {
       throw new AppError('unauthorized', 'Missing bearer token');
     const token = header.slice(7).trim();
     const cached = this.sessions.cached(token);
-    if (cached) {
-      request.user = cached;
-      return true;
-    }
-    return this.sessions.verify(token).then((user) => {
-      request.user = user;
-      return true;
-    });
+    if (cached) return this.admit(request, cached, handler);
+    return this.sessions.verify(token).then((user) => this.admit(request, user, handler));
+  }
+
+  // One guard rather than two: the per-user rate limit is counted here, once the user is known.
+  private admit(request: AuthenticatedRequest, user: SessionUser, handler: object): true {
+    this.rateLimiter.check(user.userId, handler);
+    request.user = user;
+    return true;
   }
 }

@@ -1,8 +1,7 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, type OnModuleDestroy, SetMetadata } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { type AuthenticatedRequest } from './auth.decorators';
 import { AppError } from './errors';
 
 export type RateLimitClass = 'default' | 'poll' | 'upload';
@@ -17,13 +16,14 @@ interface Window {
   endsAt: number;
 }
 
-// Per-user fixed-window limits on authenticated routes, one window per (route class, user).
-// We started on @nestjs/throttler; on the poll path its guard (a dozen metadata lookups and an
-// async storage round per request) cost a quarter of the throughput (README › Benchmarks), and
-// what we need of it is a counter per key — so this guard keeps one Map and answers synchronously.
-// Per instance: N instances allow up to N× the limit (documented in the README).
+// Per-user fixed-window limits on authenticated routes, one window per (route class, user),
+// checked by the session guard once it knows the user. We started on @nestjs/throttler; on the
+// poll path its guard (a dozen metadata lookups and an async storage round per request) cost a
+// quarter of the throughput, and even a second guard of our own cost ~5 % (README › Benchmarks);
+// what we need is a counter per key, answered synchronously. Per instance: N instances allow up
+// to N× the limit (documented in the README).
 @Injectable()
-export class UserRateLimitGuard implements CanActivate, OnModuleDestroy {
+export class UserRateLimiter implements OnModuleDestroy {
   // One map per route class, keyed by user id (no key string to build per request).
   private readonly windows: Record<RateLimitClass, Map<string, Window>> = { default: new Map(), poll: new Map(), upload: new Map() };
   private readonly classByHandler = new WeakMap<object, RateLimitClass>();
@@ -37,23 +37,21 @@ export class UserRateLimitGuard implements CanActivate, OnModuleDestroy {
     this.sweeper.unref();
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
-    if (!user) return true; // public route: nothing to key on
-    const kind = this.classOf(context.getHandler());
+  // Counts one request of `userId` to `handler`; throws 429 rate_limited past the limit.
+  check(userId: string, handler: object): void {
+    const kind = this.classOf(handler);
     const windows = this.windows[kind];
     const now = Date.now();
-    let window = windows.get(user.userId);
+    let window = windows.get(userId);
     if (!window || window.endsAt <= now) {
       window = { hits: 0, endsAt: now + RATE_LIMIT_WINDOW_MS };
-      windows.set(user.userId, window);
+      windows.set(userId, window);
     }
     window.hits += 1;
     if (window.hits > this.limitOf(kind)) {
       const retryAfter = Math.max(1, Math.ceil((window.endsAt - now) / 1000));
       throw new AppError('rate_limited', 'Too many requests, slow down', { 'retry-after': String(retryAfter) });
     }
-    return true;
   }
 
   onModuleDestroy(): void {
