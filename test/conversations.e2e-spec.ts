@@ -143,6 +143,9 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
       });
       expect(next.body.latestTimestamp).toBe(next.body.messages[0].createdAt);
       expect(JSON.stringify(next.body)).not.toContain('VIP');
+      const raw = await fetch(`${stack.app.url}/api/conversations/${conversationId}/poll?since=${since}`, { headers: bearer(alice) });
+      expect(raw.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(await raw.json()).toEqual(next.body);
       const again = await api(alice, 'GET', `/${conversationId}/poll?since=${next.body.latestTimestamp}`);
       expect(again.body).toMatchObject({
         messages: [],

@@ -1,5 +1,5 @@
 import type { IntercomConversation } from '../intercom/intercom.service';
-import { buildSnapshot, isNotOlder, mergeSnapshot } from './conversation-snapshot';
+import { buildSnapshot, fromStored, isNotOlder, mergeSnapshot } from './conversation-snapshot';
 
 const part = (id: string, createdAt: number, overrides: Record<string, unknown> = {}) => ({
   id,
@@ -28,7 +28,7 @@ const context = { clientMessageIds: new Map([['p1', 'client-1']]), hideSource: f
 describe('conversation snapshot', () => {
   it('keeps customer-visible messages in order with the source first, in ms', () => {
     const snapshot = buildSnapshot(conversation([part('p1', 1001), part('n1', 1002, { part_type: 'note' })]), context, 5);
-    expect(snapshot.messages.map((message) => [message.id, message.createdAt, message.clientMessageId])).toEqual([
+    expect(snapshot.messages.map((message) => [message.id, message.createdAt, fromStored(message).clientMessageId])).toEqual([
       ['src', 1_000_000, null],
       ['p1', 1_001_000, 'client-1'],
     ]);

@@ -13,7 +13,7 @@ import type { MessageDto } from '../messages/message.dto';
 import { textToHtml } from '../messages/message.mapper';
 import type { ReplyDto } from '../messages/reply.dto';
 import { ConversationRead } from './conversation-read.entity';
-import type { ConversationSnapshot } from './conversation-snapshot';
+import { type ConversationSnapshot, fromStored } from './conversation-snapshot';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationStarterService } from './conversation-starter.service';
 import type {
@@ -22,7 +22,6 @@ import type {
   ConversationListDto,
   ConversationSummaryDto,
   CreateConversationDto,
-  PollResponseDto,
 } from './dto/conversation.dto';
 
 // Intercom conversation ids are numeric strings; anything else cannot be one of the caller's.
@@ -68,7 +67,7 @@ export class ConversationsService {
         state: snapshot.state,
         snoozedUntil: snapshot.snoozedUntil,
         unreadCount: this.unreadCount(snapshot, readMarks.get(snapshot.id) ?? 0),
-        lastMessage: snapshot.messages.at(-1) ?? null,
+        lastMessage: lastMessage(snapshot),
         createdAt: snapshot.createdAt,
         updatedAt: Math.max(snapshot.updatedAt, snapshot.messages.at(-1)?.createdAt ?? 0),
         rated: this.isRated(snapshot) || ratedHere.has(snapshot.id),
@@ -112,13 +111,14 @@ export class ConversationsService {
       unreadCount: this.unreadCount(snapshot, readUpTo),
       createdAt: snapshot.createdAt,
       updatedAt: snapshot.updatedAt,
-      messages: [...snapshot.messages],
+      messages: snapshot.messages.map(fromStored),
     };
   }
 
   // The hot path. On a warm snapshot with the caller's contact known it answers synchronously,
-  // touching neither Postgres nor Intercom (nor creating a promise); otherwise it loads both.
-  poll(user: SessionUser, conversationId: string, since: number): PollResponseDto | Promise<PollResponseDto> {
+  // touching neither Postgres nor Intercom (nor creating a promise); otherwise it loads both. The
+  // answer is PollResponseDto as JSON text, assembled from the snapshot's pre-serialised messages.
+  poll(user: SessionUser, conversationId: string, since: number): string | Promise<string> {
     if (!CONVERSATION_ID.test(conversationId)) throw conversationNotFound();
     const contactId = this.intercom.knownContactId(user.userId);
     const snapshot = this.snapshots.get(conversationId);
@@ -129,18 +129,14 @@ export class ConversationsService {
     return this.owned(user, conversationId).then((owned) => this.pollResponse(owned, since));
   }
 
-  private pollResponse(snapshot: ConversationSnapshot, since: number): PollResponseDto {
+  private pollResponse(snapshot: ConversationSnapshot, since: number): string {
     const messages = snapshot.messages;
     let first = messages.length;
     while (first > 0 && messages[first - 1].createdAt > since) first -= 1;
-    const fresh = first === messages.length ? [] : messages.slice(first);
-    return {
-      messages: fresh,
-      latestTimestamp: fresh.length ? fresh[fresh.length - 1].createdAt : since,
-      state: snapshot.state,
-      snoozedUntil: snapshot.snoozedUntil,
-      rated: this.isRated(snapshot),
-    };
+    let json = '';
+    for (let index = first; index < messages.length; index += 1) json += (index > first ? ',' : '') + messages[index].json;
+    const latestTimestamp = first < messages.length ? messages[messages.length - 1].createdAt : since;
+    return `{"messages":[${json}],"latestTimestamp":${latestTimestamp},"state":${JSON.stringify(snapshot.state)},"snoozedUntil":${snapshot.snoozedUntil ?? 'null'},"rated":${this.isRated(snapshot)}}`;
   }
 
   async markRead(user: SessionUser, conversationId: string): Promise<void> {
@@ -179,9 +175,9 @@ export class ConversationsService {
         const partId = this.newestUserPartId(conversation, contactId);
         if (dto.clientMessageId && partId) this.snapshots.rememberClientMessage(conversationId, partId, dto.clientMessageId);
         const updated = await this.snapshots.apply(conversation);
-        const message = updated.messages.find((candidate) => candidate.id === partId);
-        if (!message) throw new AppError('service_unavailable', 'Intercom did not return the reply');
-        return { result: { ...message, clientMessageId: dto.clientMessageId ?? null }, partId };
+        const stored = updated.messages.find((candidate) => candidate.id === partId);
+        if (!stored) throw new AppError('service_unavailable', 'Intercom did not return the reply');
+        return { result: { ...fromStored(stored), clientMessageId: dto.clientMessageId ?? null }, partId };
       },
     );
   }
@@ -217,7 +213,7 @@ export class ConversationsService {
   }
 
   private unreadCount(snapshot: ConversationSnapshot, readUpTo: number): number {
-    return snapshot.messages.filter((message) => message.author.type !== 'user' && message.createdAt > readUpTo).length;
+    return snapshot.messages.filter((message) => message.fromOperator && message.createdAt > readUpTo).length;
   }
 
   private async readMarks(userId: string, conversationIds: string[]): Promise<Map<string, number>> {
@@ -225,4 +221,9 @@ export class ConversationsService {
     const rows = await this.reads.findBy({ userId, conversationId: In(conversationIds) });
     return new Map(rows.map((row) => [row.conversationId, row.readUpTo]));
   }
+}
+
+function lastMessage(snapshot: ConversationSnapshot): MessageDto | null {
+  const last = snapshot.messages.at(-1);
+  return last ? fromStored(last) : null;
 }
