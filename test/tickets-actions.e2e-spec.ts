@@ -1,10 +1,9 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IntercomService } from '../src/intercom/intercom.service';
 import { png } from './helpers/file-samples';
-import { bearer, sessionTokenFor } from './helpers/sessions';
+import { bearer } from './helpers/sessions';
 import { callJson, expectErrorEnvelope } from './helpers/http';
-import { startTestStack, type TestStack } from './helpers/stack';
+import { signIn, startTestStack, type TestStack } from './helpers/stack';
 
 // Parsed response bodies: loosely typed on purpose, the assertions check their shape.
 type Json = Record<string, ReturnType<typeof JSON.parse>>;
@@ -35,8 +34,7 @@ describe('Tickets: reply and clarify (e2e against the Intercom emulator)', () =>
     stack = await startTestStack({ PUBLIC_BASE_URL: forwarder.url });
     forwarder.target.url = stack.app.url;
     for (const userId of ['bob', 'eve']) {
-      const contactId = await stack.app.app.get(IntercomService).contactIdFor({ userId, telegramChatId: null, name: null, email: null });
-      users[userId] = { token: await sessionTokenFor(stack.app, userId), contactId };
+      users[userId] = await signIn(stack, userId);
     }
   });
   afterAll(async () => {

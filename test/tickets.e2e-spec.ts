@@ -1,7 +1,5 @@
-import { IntercomService } from '../src/intercom/intercom.service';
-import { sessionTokenFor } from './helpers/sessions';
 import { callJson, expectErrorEnvelope } from './helpers/http';
-import { startTestStack, type TestStack } from './helpers/stack';
+import { signIn, startTestStack, type TestStack } from './helpers/stack';
 
 // Parsed response bodies: loosely typed on purpose, the assertions check their shape.
 type Json = Record<string, ReturnType<typeof JSON.parse>>;
@@ -13,8 +11,7 @@ describe('Tickets: list, search, detail (e2e against the Intercom emulator)', ()
   beforeAll(async () => {
     stack = await startTestStack();
     for (const userId of ['ann', 'bob', 'cid', 'dan']) {
-      const contactId = await stack.app.app.get(IntercomService).contactIdFor({ userId, telegramChatId: null, name: null, email: null });
-      users[userId] = { token: await sessionTokenFor(stack.app, userId), contactId };
+      users[userId] = await signIn(stack, userId);
     }
   });
   afterAll(() => stack.close());

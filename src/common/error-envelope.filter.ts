@@ -5,7 +5,7 @@ import type { AuthenticatedRequest } from './auth.decorators';
 import { mapError } from './error-envelope';
 import { AppError } from './errors';
 
-export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const mapped = mapError(error);
   if (mapped.status >= 500 && mapped.code === 'internal_error') {
     logger.error({ err: error, requestId: request.id }, 'Unhandled error');
@@ -17,8 +17,8 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
     .send({ error: mapped.code, message: mapped.message, requestId: request.id });
 }
 
-// Everything Nest sees ends here; Fastify-level failures (bad JSON, oversize) go through the same
-// sendError from the handler registered in app.factory.ts.
+// Every failure ends here: Nest's Fastify adapter routes Fastify-level errors (bad JSON, oversize
+// bodies, unknown routes) through the global filters too.
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');

@@ -22,11 +22,6 @@ const META_ATTRIBUTES: Record<string, string> = {
   screen: 'screen',
 };
 
-export interface StartedConversation {
-  conversationId: string;
-  partId?: string;
-}
-
 // Opening a conversation: with the user's words, or from a topic alone (recorded as an internal
 // note and a tag, with Intercom's required opening message hidden from the customer).
 @Injectable()
@@ -48,7 +43,7 @@ export class ConversationStarterService {
     dto: CreateConversationDto,
     attachmentUrls: string[],
     created: (conversationId: string) => Promise<void>,
-  ): Promise<StartedConversation> {
+  ): Promise<string> {
     const topic = dto.reason ? [dto.reason.main, dto.reason.sub].filter(Boolean).join(' › ') : undefined;
     const conversationId = await this.intercom.createConversation(contactId, textToHtml(dto.body ?? topic!));
     // Recorded before anything else can fail: its opening message is then hidden on every read.
@@ -68,7 +63,7 @@ export class ConversationStarterService {
     if (attachmentUrls.length)
       await this.intercom.replyAsUser(conversationId, contactId, attachmentLabel(attachmentUrls.length), attachmentUrls);
     await this.snapshots.invalidate(conversationId);
-    return { conversationId };
+    return conversationId;
   }
 
   private warn(error: unknown, conversationId: string, what: string): void {

@@ -86,7 +86,7 @@ export class ConversationsService {
         const started = await this.starter.start(user, contactId, dto, attachmentUrls, (conversationId) =>
           checkpoint({ result: conversationId, targetId: conversationId }),
         );
-        return { result: started.conversationId, targetId: started.conversationId, partId: started.partId };
+        return { result: started, targetId: started };
       },
     );
     await this.starter.enrichContact(contactId, dto.meta, clientIp);

@@ -9,7 +9,6 @@ import { ContactResolverService } from './contact-resolver.service';
 import { IntercomGateway } from './intercom.gateway';
 
 export type IntercomConversation = Intercom.Conversation;
-export type IntercomConversationPart = Intercom.ConversationPart;
 export type IntercomTicket = Intercom.Ticket;
 export type IntercomTicketPart = Intercom.TicketPart;
 export type IntercomTicketType = Intercom.TicketType;

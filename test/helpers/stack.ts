@@ -1,5 +1,7 @@
+import { IntercomService } from '../../src/intercom/intercom.service';
 import { type RunningEmulator, startIntercomEmulator } from '../../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './app';
+import { sessionTokenFor } from './sessions';
 
 export interface TestStack {
   emulator: RunningEmulator;
@@ -29,4 +31,10 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
       await emulator.close();
     },
   };
+}
+
+// A session for `userId` plus that user's Intercom contact id (created in the emulator if new).
+export async function signIn(stack: TestStack, userId: string): Promise<{ token: string; contactId: string }> {
+  const contactId = await stack.app.app.get(IntercomService).contactIdFor({ userId, telegramChatId: null, name: null, email: null });
+  return { token: await sessionTokenFor(stack.app, userId), contactId };
 }
