@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -28,9 +29,20 @@ async function main(): Promise<void> {
   const bare = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), { logger: false });
   await bare.listen(Number(process.env.BARE_PORT), '127.0.0.1');
   process.send?.({ ready: true });
-  // The benchmark asks for a full GC before reading RSS, so it measures what is retained.
+  // Event-loop delay, read per phase: tells a stall in this process from one elsewhere.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   process.on('message', (message) => {
+    if (message === 'loop-reset') {
+      loopDelay.reset();
+      process.send?.('ok');
+    }
+    if (message === 'loop') {
+      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+      process.send?.({ p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });
+    }
     if (typeof message === 'string' && message.startsWith('profile-')) void profile(message);
+    // The benchmark asks for a full GC before reading RSS, so it measures what is retained.
     if (message === 'gc') {
       (globalThis as { gc?: () => void }).gc?.();
       process.send?.(process.memoryUsage());
