@@ -1,3 +1,4 @@
+import { IntercomGateway } from '../src/intercom/intercom.gateway';
 import { IntercomService } from '../src/intercom/intercom.service';
 import { startTestApp, type TestApp } from './helpers/app';
 import { startTestStack, type TestStack } from './helpers/stack';
@@ -48,6 +49,22 @@ describe('Intercom gateway (e2e against the emulator)', () => {
     await expect(intercom.getConversation('123')).rejects.toMatchObject({ code: 'service_unavailable' });
     // One try (no retry after a timeout) bounded by INTERCOM_TIMEOUT_MS=300.
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('leaves no abort timer behind once a call has finished', async () => {
+    // A timer that outlived each call would hold its signal and the SDK's listener for the whole
+    // timeout: at Intercom's rate limit, thousands of them.
+    let signal: AbortSignal | undefined;
+    await stack.app.app.get(IntercomGateway).call(
+      'getAdmins',
+      (client, options) => {
+        signal = options.abortSignal;
+        return client.admins.list(options);
+      },
+      { idempotent: true },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 450)); // past INTERCOM_TIMEOUT_MS=300
+    expect(signal?.aborted).toBe(false);
   });
 
   it('opens the breaker on repeated failures, fails fast, turns /ready 503, and recovers by itself', async () => {

@@ -62,12 +62,24 @@ export class IntercomGateway implements OnModuleDestroy {
     const attempt = async (): Promise<T> => {
       if (this.breaker.opened) throw new AppError('service_unavailable', 'Intercom is unavailable');
       await this.limiter.acquire();
+      // Our own timer, cleared when the call ends: AbortSignal.timeout() would keep its timer, the
+      // signal and the SDK's listener on it alive for the whole timeout after every call. The
+      // signal also covers reading the body, which the SDK's timeoutInSeconds does not.
+      const abort = new AbortController();
+      const timer = setTimeout(
+        () => abort.abort(new DOMException('Intercom request timed out', 'TimeoutError')),
+        this.config.intercom.timeoutMs,
+      );
       const requestOptions: RequestOptions = {
         timeoutInSeconds: this.config.intercom.timeoutMs / 1000,
         maxRetries: 0,
-        abortSignal: AbortSignal.timeout(this.config.intercom.timeoutMs),
+        abortSignal: abort.signal,
       };
-      return (await this.breaker.fire(() => request(this.client, requestOptions))) as T;
+      try {
+        return (await this.breaker.fire(() => request(this.client, requestOptions))) as T;
+      } finally {
+        clearTimeout(timer);
+      }
     };
     try {
       try {
