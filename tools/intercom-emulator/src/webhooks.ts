@@ -26,12 +26,21 @@ export function signWebhook(rawBody: string | Buffer, clientSecret: string): str
   return 'sha1=' + createHmac('sha1', clientSecret).update(rawBody).digest('hex');
 }
 
+// Deliveries in flight at once; the rest wait their turn. A webhook sender keeps a bounded pool of
+// connections: unbounded, a burst of 10,000 events opened a thousand keep-alive connections to
+// the receiver, which then held them (and their memory) for its keep-alive timeout.
+const MAX_CONCURRENT_DELIVERIES = 16;
+
 /** Fire-and-forget delivery with exponential backoff; never blocks the API response. */
 export class WebhookSender {
   readonly log: WebhookDelivery[] = [];
   readonly sent: { id: string; topic: string; body: Record<string, unknown> }[] = [];
   private timers = new Set<NodeJS.Timeout>();
   private inflight = new Set<AbortController>();
+  private readonly waiting: (() => void)[] = [];
+  private delivering = 0;
+  // stop() (also used by reset) drops the deliveries waiting for a slot; later events go out again.
+  private generation = 0;
 
   constructor(private readonly opts: WebhookOptions) {}
 
@@ -68,6 +77,19 @@ export class WebhookSender {
   }
 
   private async attempt(event: Record<string, unknown> & { id: string; topic: string }, attempt: number): Promise<void> {
+    const generation = this.generation;
+    if (this.delivering >= MAX_CONCURRENT_DELIVERIES) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (generation !== this.generation) return;
+    this.delivering += 1;
+    try {
+      await this.deliver(event, attempt);
+    } finally {
+      this.delivering -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async deliver(event: Record<string, unknown> & { id: string; topic: string }, attempt: number): Promise<void> {
     const url = this.opts.url;
     if (!url) return;
     const raw = JSON.stringify({ ...event, delivery_attempts: attempt });
@@ -112,9 +134,9 @@ export class WebhookSender {
     }
   }
 
-  /** Number of deliveries still scheduled or in flight. */
+  /** Number of deliveries still scheduled, waiting for a connection or in flight. */
   pending(): number {
-    return this.timers.size + this.inflight.size;
+    return this.timers.size + this.waiting.length + this.inflight.size;
   }
 
   clearLog(): void {
@@ -123,6 +145,8 @@ export class WebhookSender {
   }
 
   stop(): void {
+    this.generation += 1;
+    for (const resume of this.waiting.splice(0)) resume();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const ac of this.inflight) ac.abort();

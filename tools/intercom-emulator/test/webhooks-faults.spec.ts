@@ -15,13 +15,20 @@ describe('webhooks', () => {
   let hook: Server;
   const received: Received[] = [];
   let failNext = 0;
+  let holdMs = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
   const SECRET = 'test-client-secret';
 
   beforeAll(async () => {
     hook = createServer((req, res) => {
       const chunks: Buffer[] = [];
+      inFlight++;
+      peakInFlight = Math.max(peakInFlight, inFlight);
+      res.on('finish', () => inFlight--);
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        if (holdMs) await new Promise((r) => setTimeout(r, holdMs));
         const raw = Buffer.concat(chunks).toString('utf8');
         received.push({ raw, signature: req.headers['x-hub-signature'] as string | undefined, body: JSON.parse(raw) as Json });
         if (failNext > 0) {
@@ -100,6 +107,26 @@ describe('webhooks', () => {
       ticket_state: { category: 'in_progress' },
     });
     expect(emu.control.webhooks().deliveries.every((d) => d.delivered)).toBe(true);
+  });
+
+  it('delivers a burst through at most 16 concurrent requests, all of them', async () => {
+    received.length = 0;
+    emu.control.clearWebhooks();
+    holdMs = 50;
+    peakInFlight = 0;
+    try {
+      const api = client(emu);
+      const c = (await api('POST', '/contacts', { external_id: 'wh-burst' })).body;
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => api('POST', '/conversations', { from: { type: 'user', id: c.id }, body: `burst ${i}` })),
+      );
+      await emu.control.webhooksIdle();
+    } finally {
+      holdMs = 0;
+    }
+    expect(received.filter((r) => r.body.topic === 'conversation.user.created')).toHaveLength(40);
+    expect(peakInFlight).toBeGreaterThan(1);
+    expect(peakInFlight).toBeLessThanOrEqual(16);
   });
 
   it('redelivers after a non-2xx with backoff and without blocking the API call', async () => {
