@@ -78,7 +78,15 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
          ORDER BY next_attempt_at, received_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.config.webhooks.batchSize],
       )) as DueEvent[];
-      for (const event of events) await this.handle(runner, event);
+      const processed: string[] = [];
+      for (const event of events) if (await this.handle(runner, event)) processed.push(event.id);
+      // One statement for the whole batch's successes: fewer round trips (and less garbage) per event.
+      if (processed.length > 0) {
+        await runner.query(
+          'UPDATE webhook_events SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::varchar[])',
+          [processed],
+        );
+      }
       await runner.commitTransaction();
       return events.length > 0;
     } catch (error) {
@@ -89,12 +97,11 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  private async handle(runner: QueryRunner, event: DueEvent): Promise<void> {
+  // Applies one event's effects; a failure is recorded (retry or give up) and false returned.
+  private async handle(runner: QueryRunner, event: DueEvent): Promise<boolean> {
     try {
       await this.effects.apply(event.topic, event.payload);
-      await runner.query('UPDATE webhook_events SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [
-        event.id,
-      ]);
+      return true;
     } catch (error) {
       const attempts = event.attempts + 1;
       const final = attempts >= this.config.webhooks.maxAttempts;
@@ -110,6 +117,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
       const log = { eventId: event.id, topic: event.topic, attempts, err: error };
       if (final) this.logger.error(log, 'Webhook event failed for good');
       else this.logger.warn({ ...log, retryInMs: delayMs }, 'Webhook event failed; will retry');
+      return false;
     }
   }
 
