@@ -16,8 +16,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const FRESHNESS_MS = 3000;
 const CLIENT_POLL_INTERVAL_MS = 1000;
 const SNAPSHOTS = Number(process.env.BENCH_SNAPSHOTS ?? 10_000);
-// The flags the production image runs with (Dockerfile); override to experiment.
-const SERVER_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// The flags the production image runs with (npm start, Dockerfile); BENCH_NODE_FLAGS to experiment.
+const SERVER_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? productionNodeFlags()).split(' ').filter(Boolean);
 const secrets = {
   INTERCOM_ACCESS_TOKEN: 'bench-intercom-token-0123456789',
   INTERCOM_CLIENT_SECRET: 'bench-intercom-client-secret-0123',
@@ -26,6 +26,12 @@ const secrets = {
   TELEGRAM_BOT_TOKEN: '1:bench-telegram-token-0123456789',
   FILE_LINK_SECRET: 'bench-file-link-secret-0123456789',
 };
+
+// The Node flags of `npm start` (the Dockerfile's CMD carries the same): `node <flags> dist/…`.
+function productionNodeFlags(): string {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return /^node((?: --[\w-]+(?:=\S+)?)*) /.exec(scripts.start)?.[1]?.trim() ?? '';
+}
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -130,6 +136,7 @@ async function main(): Promise<void> {
   const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
 
   try {
+    process.stdout.write(`server: node ${SERVER_NODE_FLAGS.join(' ') || '(no flags)'}, production mode\n`);
     const idleHeap = await ask<NodeJS.MemoryUsage>(server, 'gc');
     process.stdout.write(`idle: ${formatMemory(idleHeap)}\n`);
     const idleRss = rssMb(server.pid!).rss;
