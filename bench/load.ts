@@ -22,7 +22,7 @@ interface LoadSpec {
   webhookSecret?: string;
 }
 
-interface LoadResult {
+export interface LoadResult {
   requestsPerSecond: number;
   total: number;
   non2xx: number;

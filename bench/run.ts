@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { BOT_ADMIN_ID, startIntercomEmulator } from '../tools/intercom-emulator/src';
+import type { LoadResult } from './load';
 import { topEntries } from './profile-summary';
 
 const ROOT = join(__dirname, '..');
@@ -31,14 +32,6 @@ const secrets = {
 function productionNodeFlags(): string {
   const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   return /^node((?: --[\w-]+(?:=\S+)?)*) /.exec(scripts.start)?.[1]?.trim() ?? '';
-}
-
-interface LoadResult {
-  requestsPerSecond: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-  latency: { p50: number; p90: number; p99: number; max: number };
 }
 
 function load(spec: Record<string, unknown>): Promise<LoadResult> {
