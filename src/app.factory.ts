@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { LogController } from 'fastify';
-import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,7 +8,7 @@ import { requestIdFor } from './common/request-id';
 import { validationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { AppLogger, createRootLogger, registerRequestLogging } from './logging';
-import { multipartOptions } from './files/multipart';
+import { multipartOptions, streamingMultipart } from './files/multipart';
 import { routeBodyLimit } from './webhooks/route-body-limit';
 
 // Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
@@ -59,7 +58,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   // Streaming multipart for file uploads (src/files); must be registered before routes are.
-  await app.register(multipart, multipartOptions(config));
+  await app.register(streamingMultipart, multipartOptions(config));
   await app.init();
   return app;
 }
