@@ -57,6 +57,10 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     expect(response).toMatchObject({ status: 400, body: { error: 'validation_error', message: 'body or reason is required' } });
     const badSince = await api(alice, 'GET', '/1/poll?since=-5');
     expect(badSince).toMatchObject({ status: 400, body: { error: 'validation_error', message: expect.stringContaining('since') } });
+    for (const since of ['1.5', 'abc', '1e3', '12345678901234567', '1&since=2']) {
+      const bad = await api(alice, 'GET', `/1/poll?since=${since}`);
+      expect(bad).toMatchObject({ status: 400, body: { error: 'validation_error', message: expect.stringContaining('since') } });
+    }
     const blank = await api(alice, 'POST', '', { body: '   ' });
     expect(blank).toMatchObject({ status: 400, body: { error: 'validation_error', message: expect.stringContaining('body') } });
   });

@@ -25,7 +25,8 @@ export class SessionGuard implements CanActivate {
       this.publicHandlers.set(handler, isPublic);
     }
     if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // getArgByIndex(0) is the request; switchToHttp() would build three closures per request.
+    const request = context.getArgByIndex<AuthenticatedRequest>(0);
     const header = request.headers.authorization;
     // The auth scheme is case-insensitive (RFC 9110).
     if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ')

@@ -55,7 +55,7 @@ export class ConversationsController {
   @ApiOkResponse({ type: PollResponseDto })
   poll(@Req() request: AuthenticatedRequest): string | Promise<string> {
     const { id } = request.params as { id: string };
-    const { since } = request.query as { since?: string };
+    const { since } = request.query as { since?: string | string[] };
     return this.conversations.poll(request.user!, id, parseSince(since));
   }
 
@@ -80,8 +80,21 @@ export class ConversationsController {
   }
 }
 
-function parseSince(since: string | undefined): number {
+function parseSince(since: string | string[] | undefined): number {
   if (since === undefined || since === '') return 0;
-  if (!/^\d{1,16}$/.test(since)) throw new AppError('validation_error', 'since must be a non-negative integer (Unix ms)');
+  // A repeated ?since= arrives as an array.
+  if (typeof since !== 'string' || !isDigits(since, 16)) {
+    throw new AppError('validation_error', 'since must be a non-negative integer (Unix ms)');
+  }
   return Number(since);
+}
+
+// A character loop: the regular expression it replaces showed in the poll's CPU profile.
+function isDigits(text: string, maxLength: number): boolean {
+  if (text.length > maxLength) return false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
