@@ -37,6 +37,11 @@ async function main(): Promise<void> {
       loopDelay.reset();
       process.send?.('ok');
     }
+    // Server CPU (user + system, all threads) so far, in µs: the benchmark divides a phase's share by its requests.
+    if (message === 'cpu') {
+      const usage = process.cpuUsage();
+      process.send?.(usage.user + usage.system);
+    }
     if (message === 'loop') {
       const ms = (ns: number) => Math.round(ns / 1e5) / 10;
       process.send?.({ p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });
