@@ -9,6 +9,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app.factory';
+import { ConversationSnapshotsService } from '../src/conversations/conversation-snapshots.service';
 import { loadConfig } from '../src/config/config';
 
 @Controller()
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       const usage = process.cpuUsage();
       process.send?.(usage.user + usage.system);
     }
+    if (message === 'snapshots') process.send?.(app.get(ConversationSnapshotsService).size);
     if (message === 'loop') {
       const ms = (ns: number) => Math.round(ns / 1e5) / 10;
       process.send?.({ p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });

@@ -36,6 +36,11 @@ export class ConversationSnapshotsService {
     bus.onInvalidation((conversationId) => this.forget(conversationId));
   }
 
+  // Snapshots held now (bounded by POLL_MAX_SNAPSHOTS).
+  get size(): number {
+    return this.snapshots.size;
+  }
+
   // A snapshot no older than the freshness window; concurrent callers share one Intercom fetch.
   get(conversationId: string): Promise<ConversationSnapshot> | ConversationSnapshot {
     const cached = this.snapshots.get(conversationId);
