@@ -222,6 +222,7 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
         expect({ ...foreign.body, requestId: 'x' }).toEqual({ ...missing.body, requestId: 'x' });
       }
       expect((await api(bob, 'GET', '/..%2F..%2Fadmins')).status).toBe(404);
+      for (const id of ['..%2F..%2Fadmins', '12a', '1'.repeat(25)]) expect((await api(bob, 'GET', `/${id}/poll`)).status).toBe(404);
       expect((await api(bob, 'GET', '')).body.conversations.map((conversation: Json) => conversation.id)).not.toContain(conversationId);
     });
   });

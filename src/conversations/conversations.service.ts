@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
 import type { SessionUser } from '../common/auth.decorators';
+import { isDigits } from '../common/digits';
 import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -25,7 +26,7 @@ import type {
 } from './dto/conversation.dto';
 
 // Intercom conversation ids are numeric strings; anything else cannot be one of the caller's.
-const CONVERSATION_ID = /^[0-9]{1,24}$/;
+const CONVERSATION_ID_MAX_DIGITS = 24;
 const LIST_LIMIT = 50;
 const LIST_CONCURRENCY = 4;
 
@@ -119,7 +120,7 @@ export class ConversationsService {
   // touching neither Postgres nor Intercom (nor creating a promise); otherwise it loads both. The
   // answer is PollResponseDto as JSON text, assembled from the snapshot's pre-serialised messages.
   poll(user: SessionUser, conversationId: string, since: number): string | Promise<string> {
-    if (!CONVERSATION_ID.test(conversationId)) throw conversationNotFound();
+    if (!isDigits(conversationId, CONVERSATION_ID_MAX_DIGITS)) throw conversationNotFound();
     const contactId = this.intercom.knownContactId(user.userId);
     const snapshot = this.snapshots.get(conversationId);
     if (contactId && !(snapshot instanceof Promise)) {
@@ -184,7 +185,7 @@ export class ConversationsService {
 
   // Ownership: the conversation must list the caller's contact; any other id is "not found".
   private async owned(user: SessionUser, conversationId: string): Promise<ConversationSnapshot> {
-    if (!CONVERSATION_ID.test(conversationId)) throw conversationNotFound();
+    if (!isDigits(conversationId, CONVERSATION_ID_MAX_DIGITS)) throw conversationNotFound();
     const [contactId, snapshot] = await Promise.all([this.intercom.contactIdFor(user), this.snapshotOrNotFound(conversationId)]);
     if (!snapshot.contactIds.has(contactId)) throw conversationNotFound();
     return snapshot;

@@ -30,7 +30,6 @@ async function server(plugin: typeof streamingMultipart, options: Parameters<typ
     }
     return { read };
   });
-  app.get('/other', () => 'other');
   await app.ready();
   return app;
 }
