@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { registerBrowserClients } from './browser/browser-clients';
 import { requestIdFor } from './common/request-id';
 import { validationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
@@ -30,6 +31,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify);
+  // CORS preflights are answered in onRequest, before guards; also nosniff / no-store headers.
+  await registerBrowserClients(fastify, config.corsOrigins);
   // Per-route body caps from @RouteConfig({ bodyLimit }) (the webhook takes 1 MB); before routes exist.
   fastify.addHook('onRoute', routeBodyLimit);
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -18,6 +18,10 @@ describe('loadConfig', () => {
     [{ INTERCOM_BASE_URL: 'not a url' }, 'INTERCOM_BASE_URL must be a valid URL'],
     [{ SESSION_JWT_SECRET: 'short' }, 'SESSION_JWT_SECRET must be at least 16'],
     [{ S3_BUCKET: 'b', S3_FORCE_PATH_STYLE: 'maybe' }, 'S3_FORCE_PATH_STYLE must be true or false'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS must list exact origins'],
+    [{ CORS_ORIGINS: 'https://a.example.com, https://*.example.com' }, 'CORS_ORIGINS must list exact origins'],
+    [{ CORS_ORIGINS: 'https://a.example.com/app' }, 'CORS_ORIGINS entries must be origins'],
+    [{ CORS_ORIGINS: 'not-an-origin' }, 'CORS_ORIGINS entries must be origins'],
   ])('names the bad variable: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -30,6 +34,14 @@ describe('loadConfig', () => {
 
   it('requires explicit secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('INTERCOM_ACCESS_TOKEN is required');
+  });
+
+  it("allows the BFF's own origin by default and reads CORS_ORIGINS as a list", () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://support.example.com/' }).corsOrigins).toEqual(['https://support.example.com']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173/' }).corsOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:5173',
+    ]);
   });
 
   it('reads S3 settings only when a bucket is set', () => {

@@ -1,3 +1,4 @@
+import { parseCorsOrigins } from '../browser/browser-clients';
 import { ConfigError, EnvReader } from './env-reader';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -32,6 +33,8 @@ export interface AppConfig {
   host: string;
   port: number;
   publicBaseUrl: string;
+  // Origins allowed to call /api/* and /auth/* from a browser (CORS_ORIGINS; default: our own).
+  corsOrigins: string[];
   logLevel: LogLevel;
   trustProxy: string | false;
   bodyLimitBytes: number;
@@ -155,11 +158,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = read.int('PORT', 3000, { min: 0, max: 65535 });
   const s3Bucket = read.optionalString('S3_BUCKET');
   const hostJwksUrl = read.optionalUrl('HOST_JWKS_URL');
+  const publicBaseUrl = read.url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`).replace(/\/$/, '');
   const config: AppConfig = {
     production,
     host: read.string('HOST', '0.0.0.0'),
     port,
-    publicBaseUrl: read.url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`).replace(/\/$/, ''),
+    publicBaseUrl,
+    corsOrigins: parseCorsOrigins(read.optionalString('CORS_ORIGINS'), publicBaseUrl),
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     trustProxy: read.optionalString('TRUSTED_PROXY') ?? false,
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 256 * 1024, { min: 1024 }),
