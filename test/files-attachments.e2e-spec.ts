@@ -60,16 +60,25 @@ describe('Files as Intercom attachments (e2e)', () => {
     const links = await testApp.app.get(FilesService).signedUrlsForAttachments('alice', ids);
     expect(links.every((link) => link.startsWith(`${testApp.url}/files/`))).toBe(true);
 
+    // Images on create (it takes image URLs only), any allowed type on a reply.
     const created = await intercom('POST', '/conversations', {
       from: { type: 'user', id: contactId },
       body: 'See attached',
-      attachment_urls: links,
+      attachment_urls: [links[0]],
     });
     expect(created.status).toBe(200);
+    const replied = await intercom('POST', `/conversations/${created.body.conversation_id}/reply`, {
+      message_type: 'comment',
+      type: 'user',
+      intercom_user_id: contactId,
+      body: 'and the log',
+      attachment_urls: [links[1]],
+    });
+    expect(replied.status).toBe(200);
     const conversation = await intercom('GET', `/conversations/${created.body.conversation_id}`);
     const attachments = conversation.body.source.attachments as IntercomAttachment[];
-    expect(attachments).toEqual([
-      expect.objectContaining({ name: 'screen.png', content_type: 'image/png', filesize: screenshot.length }),
+    expect(attachments).toEqual([expect.objectContaining({ name: 'screen.png', content_type: 'image/png', filesize: screenshot.length })]);
+    expect(conversation.body.conversation_parts.conversation_parts[0].attachments).toEqual([
       expect.objectContaining({ name: 'app.log', content_type: 'text/plain', filesize: log.length }),
     ]);
     // What Intercom re-hosts is byte for byte what the user uploaded.

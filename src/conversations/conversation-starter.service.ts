@@ -8,6 +8,7 @@ import { IntercomService } from '../intercom/intercom.service';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationTopic } from './conversation-topic.entity';
 import type { CreateConversationDto } from './dto/conversation.dto';
+import type { AttachmentLink } from '../files/files.service';
 import { textToHtml } from '../messages/message.mapper';
 
 // meta keys we pass on to the Intercom contact, and the custom attribute each becomes.
@@ -41,11 +42,19 @@ export class ConversationStarterService {
     user: SessionUser,
     contactId: string,
     dto: CreateConversationDto,
-    attachmentUrls: string[],
+    attachments: AttachmentLink[],
     created: (conversationId: string) => Promise<void>,
   ): Promise<string> {
     const topic = dto.reason ? [dto.reason.main, dto.reason.sub].filter(Boolean).join(' › ') : undefined;
-    const conversationId = await this.intercom.createConversation(contactId, textToHtml(dto.body ?? topic!));
+    // Images ride on the first message (create takes image URLs only). A topic-only opening
+    // message is hidden from the customer, so its images would be too: they follow instead.
+    const onCreate = dto.body ? attachments.filter(isImage) : [];
+    const following = attachments.filter((attachment) => !onCreate.includes(attachment));
+    const conversationId = await this.intercom.createConversation(
+      contactId,
+      dto.body ?? topic!,
+      onCreate.map((attachment) => attachment.url),
+    );
     // Recorded before anything else can fail: its opening message is then hidden on every read.
     if (!dto.body && dto.reason)
       await this.topics.insert({ conversationId, userId: user.userId, main: dto.reason.main, sub: dto.reason.sub ?? null });
@@ -59,9 +68,15 @@ export class ConversationStarterService {
         .tagConversation(conversationId, `${this.config.conversations.topicTagPrefix}${dto.reason!.main}`)
         .catch((error: unknown) => this.warn(error, conversationId, 'topic tag'));
     }
-    // Intercom's create takes no attachments: they follow as the user's next part.
-    if (attachmentUrls.length)
-      await this.intercom.replyAsUser(conversationId, contactId, attachmentLabel(attachmentUrls.length), attachmentUrls);
+    // Other files (PDF, video, text) cannot go on create: they follow as the user's next part,
+    // which must have a body (contact_reply_base_request requires one): the files' names.
+    if (following.length)
+      await this.intercom.replyAsUser(
+        conversationId,
+        contactId,
+        textToHtml(following.map((attachment) => `📎 ${attachment.name}`).join('\n')),
+        following.map((attachment) => attachment.url),
+      );
     await this.snapshots.invalidate(conversationId);
     return conversationId;
   }
@@ -85,6 +100,6 @@ export class ConversationStarterService {
   }
 }
 
-function attachmentLabel(count: number): string {
-  return count === 1 ? '📎 1 attachment' : `📎 ${count} attachments`;
+function isImage(attachment: AttachmentLink): boolean {
+  return attachment.contentType.startsWith('image/');
 }

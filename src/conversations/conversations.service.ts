@@ -79,12 +79,12 @@ export class ConversationsService {
 
   async create(user: SessionUser, dto: CreateConversationDto, clientIp: string): Promise<ConversationDetailDto> {
     if (!dto.body && !dto.reason) throw new AppError('validation_error', 'body or reason is required');
-    const attachmentUrls = await this.files.signedUrlsForAttachments(user.userId, dto.attachmentIds ?? []);
+    const attachments = await this.files.attachmentsFor(user.userId, dto.attachmentIds ?? []);
     const contactId = await this.intercom.contactIdFor(user);
     const conversationId = await this.clientMessages.runOnce<string>(
       { userId: user.userId, clientMessageId: dto.clientMessageId, scope: 'conversation.create' },
       async (checkpoint) => {
-        const started = await this.starter.start(user, contactId, dto, attachmentUrls, (conversationId) =>
+        const started = await this.starter.start(user, contactId, dto, attachments, (conversationId) =>
           checkpoint({ result: conversationId, targetId: conversationId }),
         );
         return { result: started, targetId: started };

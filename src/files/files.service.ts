@@ -22,6 +22,12 @@ const FILE_PART_NAME = 'file';
 // Files are personal: shared caches must never keep them.
 const CACHE_CONTROL = 'private';
 
+export interface AttachmentLink {
+  url: string;
+  contentType: string;
+  name: string;
+}
+
 export type FileResponse = { headers: Record<string, string> } & ({ redirectTo: string } | { body: Readable });
 
 const notFound = (): AppError => new AppError('not_found', 'File not found');
@@ -78,15 +84,22 @@ export class FilesService {
 
   // For conversations and tickets: the caller's own files as signed public links, in the given order.
   async signedUrlsForAttachments(userId: string, fileIds: string[]): Promise<string[]> {
+    return (await this.attachmentsFor(userId, fileIds)).map((attachment) => attachment.url);
+  }
+
+  // The same links with each file's detected type and name: Intercom takes images and other files
+  // in different fields (see ConversationStarterService).
+  async attachmentsFor(userId: string, fileIds: string[]): Promise<AttachmentLink[]> {
     const ids = [...new Set(fileIds.map((id) => id.toLowerCase()))];
     if (ids.length === 0) return [];
     if (ids.length > this.config.files.maxFilesPerMessage) {
       throw new AppError('validation_error', `attachmentIds must contain at most ${this.config.files.maxFilesPerMessage} elements`);
     }
     if (!ids.every((id) => UUID.test(id))) throw new AppError('validation_error', 'attachmentIds must contain file ids (UUIDs)');
-    const owned = await this.files.find({ select: { id: true }, where: { id: In(ids), ownerId: userId } });
+    const owned = await this.files.find({ select: { id: true, contentType: true, name: true }, where: { id: In(ids), ownerId: userId } });
     if (owned.length !== ids.length) throw new AppError('not_found', 'Attachment not found');
-    return ids.map((id) => this.signedUrl(id));
+    const byId = new Map(owned.map((file) => [file.id, file]));
+    return ids.map((id) => ({ url: this.signedUrl(id), contentType: byId.get(id)!.contentType, name: byId.get(id)!.name }));
   }
 
   signedUrl(id: string, now = Date.now()): string {

@@ -62,10 +62,17 @@ export class IntercomService {
 
   // --- conversations -------------------------------------------------------------------------
 
-  async createConversation(contactId: string, body: string): Promise<string> {
+  // `text` is plain text: create_conversation_request.body says "HTML is not supported" (replies,
+  // unlike this, take HTML). `imageUrls` become the first message's attachments; the description
+  // calls them "image URLs" (up to 10).
+  async createConversation(contactId: string, text: string, imageUrls: string[] = []): Promise<string> {
     const message = await this.gateway.call(
       'conversations.create',
-      (client, options) => client.conversations.create({ from: { type: 'user', id: contactId }, body }, options),
+      (client, options) =>
+        client.conversations.create(
+          { from: { type: 'user', id: contactId }, body: text, ...(imageUrls.length ? { attachment_urls: imageUrls } : {}) },
+          options,
+        ),
       WRITE,
     );
     if (!message.conversation_id) throw new AppError('service_unavailable', 'Intercom did not return a conversation');

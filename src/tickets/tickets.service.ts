@@ -93,17 +93,18 @@ export class TicketsService {
     const contactId = await this.intercom.contactIdFor(user);
     const ticket = await this.visibleTicket(contactId, ticketId);
     const text = `Please clarify the status of ticket ${ticket.ticket_id}${body ? `\n\n${body}` : ''}`;
-    const conversationId = await this.postToOpenConversation(contactId, textToHtml(text));
+    const conversationId = await this.postToOpenConversation(contactId, text);
     await this.linkForOperators(ticket, conversationId);
     return { conversationId };
   }
 
-  private async postToOpenConversation(contactId: string, html: string): Promise<string> {
+  // A new conversation takes the plain text, a reply its HTML (Intercom's create takes no HTML).
+  private async postToOpenConversation(contactId: string, text: string): Promise<string> {
     const open = (await this.intercom.searchConversations(contactId))
       .filter((conversation) => conversation.state === 'open')
       .sort((left, right) => (right.updated_at ?? 0) - (left.updated_at ?? 0))[0];
-    if (!open) return this.intercom.createConversation(contactId, html);
-    await this.intercom.replyAsUser(open.id, contactId, html);
+    if (!open) return this.intercom.createConversation(contactId, text);
+    await this.intercom.replyAsUser(open.id, contactId, textToHtml(text));
     return open.id;
   }
 

@@ -20,13 +20,22 @@ export interface Ctx {
   store: Store;
   baseUrl(): string;
   emit(topic: string, item: Record<string, unknown>): void;
-  attachments(urls: unknown): Promise<Attachment[]>;
+  attachments(urls: unknown, options?: { imagesOnly?: boolean }): Promise<Attachment[]>;
 }
 
 /** Plain text becomes <p>…</p> HTML as Intercom stores it; HTML is kept as sent. */
 export function toHtml(body: unknown): string {
   const s = typeof body === 'string' ? body : '';
   if (/<[a-z][\s\S]*>/i.test(s)) return s;
+  return plainTextToHtml(s);
+}
+
+/**
+ * A body that takes no HTML (create_conversation_request.body: "The content of the message. HTML
+ * is not supported."): every character is text, so tags and entities sent there are shown as typed.
+ */
+export function plainTextToHtml(body: unknown): string {
+  const s = typeof body === 'string' ? body : '';
   const esc = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return esc
     .split(/\n{2,}/)

@@ -1,4 +1,4 @@
-import { str, toHtml, type Ctx, type Route } from './context';
+import { plainTextToHtml, str, toHtml, type Ctx, type Route } from './context';
 import { ApiError, badRequest, notFound } from './errors';
 import { renderConversation, renderConversationItem, renderTag } from './render';
 import { matches, paginate, type Filter } from './search';
@@ -60,7 +60,9 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
         if (!from?.id || typeof body.body !== 'string') throw badRequest('from and body are required', 'parameter_not_found');
         const contact = store.contacts.get(String(from.id));
         if (!contact) throw notFound('User Not Found');
-        const attachments = await ctx.attachments(body.attachment_urls);
+        // create_conversation_request.attachment_urls: "A list of image URLs that will be added as
+        // attachments. You can include up to 10 URLs." Anything else is refused (see README).
+        const attachments = await ctx.attachments(body.attachment_urls, { imagesOnly: true });
         const t = typeof body.created_at === 'number' ? body.created_at : now();
         const c: Conversation = {
           id: store.nextId(),
@@ -79,7 +81,7 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
           parts: [],
           source: {
             id: store.nextId(),
-            body: toHtml(body.body),
+            body: plainTextToHtml(body.body),
             subject: str(body.subject) ?? '',
             author: store.contactAuthor(contact),
             attachments,

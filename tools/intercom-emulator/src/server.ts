@@ -66,7 +66,7 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
     store,
     baseUrl: () => baseUrl,
     emit: (topic, item) => webhooks.emit(topic, item),
-    attachments: (urls) => fetchAttachments(store, baseUrl, urls),
+    attachments: (urls, attachmentOptions) => fetchAttachments(store, baseUrl, urls, attachmentOptions),
   };
 
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 25 * 1024 * 1024 });
