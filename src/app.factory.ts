@@ -10,6 +10,8 @@ import { validationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { AppLogger, createRootLogger, registerRequestLogging } from './logging';
 import { multipartOptions, streamingMultipart } from './files/multipart';
+import { registerHttpMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
 import { routeBodyLimit } from './webhooks/route-body-limit';
 
 // Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
@@ -35,6 +37,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   await registerBrowserClients(fastify, config.corsOrigins);
   // Per-route body caps from @RouteConfig({ bodyLimit }) (the webhook takes 1 MB); before routes exist.
   fastify.addHook('onRoute', routeBodyLimit);
+  // http_request_duration_seconds per route template (src/metrics); also before routes exist.
+  registerHttpMetrics(fastify, app.get(MetricsService));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

@@ -16,11 +16,13 @@ import { HealthModule } from './health/health.module';
 import { IntercomModule } from './intercom/intercom.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MessagesModule } from './messages/messages.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 // Feature modules are listed here; each owns its folder under src/.
 const FEATURE_MODULES = [
+  MetricsModule,
   AuthModule,
   HealthModule,
   FilesModule,

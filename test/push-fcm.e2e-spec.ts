@@ -10,6 +10,7 @@ import type { PushChannels } from '../src/notifications/push-channels';
 import { type TestApp, startTestApp } from './helpers/app';
 import { FakeFcm, fakeCredential, fcmError } from './helpers/fake-fcm';
 import { bearer, sessionTokenFor } from './helpers/sessions';
+import { MetricsService } from '../src/metrics/metrics.service';
 
 const USER_ID = 'user-fcm';
 const PROJECT_ID = 'test-project';
@@ -56,7 +57,13 @@ describe('FCM push through firebase-admin (e2e, loopback FCM)', () => {
     const channels = {
       sender: (platform: string) => (platform === 'mobile' ? sender : new LogPushSender('tma')),
     } as unknown as PushChannels;
-    notifications = new NotificationsService(app.app.get(DevicesService), channels, app.app.get(DataSource), app.config);
+    notifications = new NotificationsService(
+      app.app.get(DevicesService),
+      channels,
+      app.app.get(DataSource),
+      app.config,
+      app.app.get(MetricsService),
+    );
   });
   afterAll(async () => {
     await deleteApp(firebase);

@@ -66,6 +66,10 @@ export interface AppConfig {
   tickets: { reopenState: string; catalogTtlMs: number };
   webhooks: WebhooksConfig;
   push: PushConfig;
+  // Prometheus listener (src/metrics); port 0 = off. Never the public port.
+  metrics: { port: number; host: string };
+  // The commit this build was made from (GIT_COMMIT, set at image build time), shown by /health.
+  commit: string | undefined;
 }
 
 // Intercom webhook inbox (src/webhooks): the inbox table is the queue its workers drain.
@@ -147,6 +151,12 @@ function pushConfig(read: EnvReader, production: boolean, miniAppUrl: string | u
 function ticketReopenState(value: string): string {
   if (/^\d{1,32}$/.test(value) || ['submitted', 'in_progress', 'waiting_on_customer'].includes(value)) return value;
   throw new ConfigError('TICKET_REOPEN_STATE must be a ticket state id or one of submitted, in_progress, waiting_on_customer');
+}
+
+function gitCommit(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^[0-9a-f]{7,40}$/i.test(value))
+    throw new ConfigError('GIT_COMMIT must be a commit hash (7 to 40 hex digits)');
+  return value?.toLowerCase();
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -262,7 +272,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retentionDays: read.int('WEBHOOK_RETENTION_DAYS', 7, { min: 1, max: 365 }),
     },
     push: pushConfig(read, production, read.optionalUrl('TELEGRAM_MINI_APP_URL')),
+    metrics: {
+      port: read.int('METRICS_PORT', 9464, { min: 0, max: 65535 }),
+      host: read.string('METRICS_HOST', read.string('HOST', '0.0.0.0')),
+    },
+    commit: gitCommit(read.optionalString('GIT_COMMIT')),
   };
+  if (config.metrics.port !== 0 && config.metrics.port === config.port) {
+    throw new ConfigError('METRICS_PORT must differ from PORT (metrics are never served on the public port)');
+  }
   if (!config.hostJwt.secret && !config.hostJwt.jwksUrl) {
     throw new ConfigError('HOST_JWT_SECRET or HOST_JWKS_URL must be set');
   }

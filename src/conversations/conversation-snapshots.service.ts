@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
 import { ClientMessagesService } from '../messages/client-messages.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { buildSnapshot, type ConversationSnapshot, isNotOlder, mergeSnapshot, type SnapshotContext } from './conversation-snapshot';
 import { ConversationTopic } from './conversation-topic.entity';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
@@ -29,11 +30,13 @@ export class ConversationSnapshotsService {
     private readonly bus: SnapshotInvalidationBus,
     @InjectRepository(ConversationTopic) private readonly topics: Repository<ConversationTopic>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.snapshots = new LRUCache({ max: config.poll.maxSnapshots });
     this.contexts = new LRUCache({ max: config.poll.maxSnapshots });
     this.changedAt = new LRUCache({ max: config.poll.maxSnapshots });
     bus.onInvalidation((conversationId) => this.forget(conversationId));
+    metrics.onScrape(() => metrics.pollSnapshots.set(this.snapshots.size));
   }
 
   // Snapshots held now (bounded by POLL_MAX_SNAPSHOTS).
@@ -44,7 +47,11 @@ export class ConversationSnapshotsService {
   // A snapshot no older than the freshness window; concurrent callers share one Intercom fetch.
   get(conversationId: string): Promise<ConversationSnapshot> | ConversationSnapshot {
     const cached = this.snapshots.get(conversationId);
-    if (cached && Date.now() - cached.fetchedAt < this.config.poll.freshnessMs) return cached;
+    if (cached && Date.now() - cached.fetchedAt < this.config.poll.freshnessMs) {
+      this.metrics.pollLookups.hit += 1;
+      return cached;
+    }
+    this.metrics.pollLookups.miss += 1;
     let pending = this.inFlight.get(conversationId);
     if (!pending) {
       pending = this.load(conversationId).finally(() => this.inFlight.delete(conversationId));

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CsatModule } from '../csat/csat.module';
 import { FilesModule } from '../files/files.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ConversationRead } from './conversation-read.entity';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationStarterService } from './conversation-starter.service';
@@ -11,7 +12,7 @@ import { ConversationsService } from './conversations.service';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ConversationRead, ConversationTopic]), FilesModule, CsatModule],
+  imports: [TypeOrmModule.forFeature([ConversationRead, ConversationTopic]), FilesModule, CsatModule, MetricsModule],
   controllers: [ConversationsController],
   providers: [ConversationsService, ConversationSnapshotsService, ConversationStarterService, SnapshotInvalidationBus],
   // The webhooks feature updates snapshots through ConversationSnapshotsService.

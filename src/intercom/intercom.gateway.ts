@@ -4,6 +4,7 @@ import CircuitBreaker from 'opossum';
 import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { BREAKER_STATE_VALUE, MetricsService } from '../metrics/metrics.service';
 import { IntercomRateLimiter } from './intercom-rate-limiter';
 
 export type BreakerState = 'closed' | 'half_open' | 'open';
@@ -32,7 +33,10 @@ export class IntercomGateway implements OnModuleDestroy {
   private readonly breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   private readonly limiter: IntercomRateLimiter;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     const intercom = config.intercom;
     this.client = new IntercomClient({ token: intercom.accessToken, baseUrl: intercom.baseUrl, version: '2.14', maxRetries: 0 });
     this.limiter = new IntercomRateLimiter(intercom.rateLimitPerMinute, intercom.timeoutMs);
@@ -52,6 +56,7 @@ export class IntercomGateway implements OnModuleDestroy {
     this.breaker.on('open', () => this.logger.warn('Intercom circuit opened: failing fast'));
     this.breaker.on('halfOpen', () => this.logger.log('Intercom circuit half-open: probing'));
     this.breaker.on('close', () => this.logger.log('Intercom circuit closed: healthy again'));
+    metrics.onScrape(() => metrics.intercomBreakerState.set(BREAKER_STATE_VALUE[this.state]));
   }
 
   get state(): BreakerState {
@@ -60,8 +65,14 @@ export class IntercomGateway implements OnModuleDestroy {
 
   async call<T>(name: string, request: (client: IntercomClient, options: RequestOptions) => Promise<T>, options: CallOptions): Promise<T> {
     const attempt = async (): Promise<T> => {
-      if (this.breaker.opened) throw new AppError('service_unavailable', 'Intercom is unavailable');
-      await this.limiter.acquire();
+      if (this.breaker.opened) {
+        this.metrics.intercomRequests.inc({ operation: name, outcome: 'circuit_open' });
+        throw new AppError('service_unavailable', 'Intercom is unavailable');
+      }
+      await this.limiter.acquire().catch((error: unknown) => {
+        this.metrics.intercomRequests.inc({ operation: name, outcome: 'throttled' });
+        throw error;
+      });
       // Our own timer, cleared when the call ends: AbortSignal.timeout() would keep its timer, the
       // signal and the SDK's listener on it alive for the whole timeout after every call. The
       // signal also covers reading the body, which the SDK's timeoutInSeconds does not.
@@ -75,10 +86,19 @@ export class IntercomGateway implements OnModuleDestroy {
         maxRetries: 0,
         abortSignal: abort.signal,
       };
+      const startedAt = performance.now();
+      let outcome = 'ok';
       try {
         return (await this.breaker.fire(() => request(this.client, requestOptions))) as T;
+      } catch (error) {
+        outcome = intercomOutcome(error);
+        throw error;
       } finally {
         clearTimeout(timer);
+        // A call the breaker refused (opened by a concurrent failure) never reached Intercom.
+        if (outcome !== 'circuit_open')
+          this.metrics.intercomRequestDuration.observe({ operation: name }, (performance.now() - startedAt) / 1000);
+        this.metrics.intercomRequests.inc({ operation: name, outcome });
       }
     };
     try {
@@ -131,4 +151,16 @@ export class IntercomGateway implements OnModuleDestroy {
     if (Number.isFinite(reset) && reset > 0) return reset * 1000;
     return Date.now() + 10_000;
   }
+}
+
+// The outcome label of one Intercom call (intercom_requests_total).
+function intercomOutcome(error: unknown): string {
+  if (error instanceof IntercomTimeoutError || (error instanceof Error && error.name === 'TimeoutError')) return 'timeout';
+  if (error instanceof Error && (error as { code?: unknown }).code === 'EOPENBREAKER') return 'circuit_open';
+  if (error instanceof IntercomError && error.statusCode !== undefined) {
+    if (error.statusCode === 404) return 'not_found';
+    if (error.statusCode === 429) return 'rate_limited';
+    if (error.statusCode < 500) return 'rejected';
+  }
+  return 'error';
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ContactResolverService } from './contact-resolver.service';
 import { IntercomContact } from './intercom-contact.entity';
 import { IntercomGateway } from './intercom.gateway';
@@ -7,7 +8,7 @@ import { IntercomService } from './intercom.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([IntercomContact])],
+  imports: [TypeOrmModule.forFeature([IntercomContact]), MetricsModule],
   providers: [IntercomGateway, ContactResolverService, IntercomService],
   exports: [IntercomService, IntercomGateway],
 })

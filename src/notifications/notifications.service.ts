@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DEVICE_PLATFORMS } from '../devices/device.entity';
 import { DevicesService } from '../devices/devices.service';
 import type { IntercomConversation, IntercomTicket } from '../intercom/intercom.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { type ConversationPushKind, conversationNotification, type TicketPushKind, ticketNotification } from './notification-content';
 import { NotificationTemplates } from './notification-templates';
 import { PushChannels } from './push-channels';
@@ -31,6 +32,7 @@ export class NotificationsService {
     private readonly channels: PushChannels,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.templates = new NotificationTemplates(config.push.templates);
   }
@@ -55,6 +57,9 @@ export class NotificationsService {
         if (tokens.length === 0) continue;
         const outcome = await this.channels.sender(platform).send(tokens, notification);
         for (const token of outcome.deadTokens) await this.devices.removeDevice(platform, token);
+        this.metrics.pushSends.inc({ platform, outcome: 'delivered' }, outcome.delivered);
+        this.metrics.pushSends.inc({ platform, outcome: 'failed' }, outcome.failed);
+        this.metrics.pushSends.inc({ platform, outcome: 'dead_token' }, outcome.deadTokens.length);
         this.logger.log({ type: notification.data.type, platform, ...outcome, deadTokens: outcome.deadTokens.length }, 'Push sent');
       }
     }

@@ -6,6 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity('webhook_events')
 @Index('ix_webhook_events_due', ['nextAttemptAt'], { where: 'processed_at IS NULL AND failed_at IS NULL' })
 @Index('ix_webhook_events_processed', ['processedAt'], { where: 'processed_at IS NOT NULL' })
+@Index('ix_webhook_events_failed', ['failedAt'], { where: 'failed_at IS NOT NULL' })
 export class WebhookEvent {
   @PrimaryColumn({ type: 'varchar', length: 128 })
   id!: string;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { WebhookEffects } from './webhook-effects';
 
 interface DueEvent {
@@ -34,6 +35,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly effects: WebhookEffects,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -101,6 +103,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   private async handle(runner: QueryRunner, event: DueEvent): Promise<boolean> {
     try {
       await this.effects.apply(event.topic, event.payload);
+      this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(event.topic), outcome: 'processed' });
       return true;
     } catch (error) {
       const attempts = event.attempts + 1;
@@ -114,6 +117,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
          WHERE id = $1`,
         [event.id, attempts, message, delayMs, final],
       );
+      this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(event.topic), outcome: final ? 'failed' : 'retry' });
       const log = { eventId: event.id, topic: event.topic, attempts, err: error };
       if (final) this.logger.error(log, 'Webhook event failed for good');
       else this.logger.warn({ ...log, retryInMs: delayMs }, 'Webhook event failed; will retry');

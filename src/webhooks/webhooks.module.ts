@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { WebhookEffects } from './webhook-effects';
+import { WebhookInboxMetrics } from './webhook-inbox.metrics';
 import { WebhookInboxWorker } from './webhook-inbox.worker';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [ConversationsModule, NotificationsModule],
+  imports: [ConversationsModule, NotificationsModule, MetricsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookInboxWorker, WebhookEffects],
+  providers: [WebhooksService, WebhookInboxWorker, WebhookEffects, WebhookInboxMetrics],
 })
 export class WebhooksModule {}

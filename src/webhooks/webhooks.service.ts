@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { IntercomNotificationDto, type WebhookAckDto } from './dto/intercom-notification.dto';
 import { isValidSignature } from './webhook-signature';
 import { WebhookInboxWorker } from './webhook-inbox.worker';
@@ -18,11 +19,13 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly inbox: WebhookInboxWorker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined, body: unknown): Promise<WebhookAckDto> {
     // Checked before the body's shape: an unsigned caller learns nothing about what we accept.
     if (!rawBody || !isValidSignature(rawBody, signature, this.config.intercom.clientSecret)) {
+      this.metrics.webhookEvents.inc({ topic: 'unknown', outcome: 'rejected' });
       throw new AppError('unauthorized', 'Missing or invalid webhook signature');
     }
     // Intercom's "Send test" ping carries `"id": null`: acknowledge it before the schema check.
@@ -33,6 +36,10 @@ export class WebhooksService {
       [notification.id, notification.topic, body],
     );
     if (inserted.length > 0) this.inbox.wake();
+    this.metrics.webhookEvents.inc({
+      topic: this.metrics.boundedTopic(notification.topic),
+      outcome: inserted.length > 0 ? 'received' : 'duplicate',
+    });
     return { received: true, duplicate: inserted.length === 0 };
   }
 }

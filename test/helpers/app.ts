@@ -13,7 +13,8 @@ export interface TestApp {
 // Boots the real AppModule on Fastify, listening on a random port, against a fresh database.
 export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
   const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
-  const config = loadConfig({ LOG_LEVEL: 'error', ...env, PORT: '0', DATABASE_URL: databaseUrl });
+  // Metrics off unless a test asks for them: the default port would collide between test apps.
+  const config = loadConfig({ LOG_LEVEL: 'error', METRICS_PORT: '0', ...env, PORT: '0', DATABASE_URL: databaseUrl });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
