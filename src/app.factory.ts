@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { LogController } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { registerBrowserClients } from './browser/browser-clients';
 import { requestIdFor } from './common/request-id';
@@ -12,6 +12,7 @@ import { AppLogger, createRootLogger, registerRequestLogging } from './logging';
 import { multipartOptions, streamingMultipart } from './files/multipart';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { routeBodyLimit } from './webhooks/route-body-limit';
 
 // Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
@@ -52,17 +53,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     done();
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('support-bff')
-      .setDescription(
-        'Support backend-for-frontend: conversations and tickets (Intercom), files, CSAT, devices, push. Timestamps are Unix milliseconds; errors are { error, message, requestId }.',
-      )
-      .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'session')
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   // Streaming multipart for file uploads (src/files); must be registered before routes are.
   await app.register(streamingMultipart, multipartOptions(config));

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, type SessionUser } from '../common/auth.decorators';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ExchangeAuthDto, SessionDto, SessionUserDto, TelegramAuthDto } from './dto/auth.dto';
 import { HostTokenService } from './host-token.service';
 import { SessionTokensService } from './session-tokens.service';
@@ -18,7 +19,9 @@ export class AuthController {
   @Public()
   @Post('auth/telegram')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in from the Telegram Mini App (initData)' })
   @ApiOkResponse({ type: SessionDto })
+  @ApiErrors(['unauthorized', 'initData is not signed by the bot, or is older than TELEGRAM_INIT_DATA_MAX_AGE_SECONDS'])
   telegramLogin(@Body() body: TelegramAuthDto): Promise<SessionDto> {
     return this.sessions.issue(this.telegram.verify(body.initData));
   }
@@ -26,14 +29,16 @@ export class AuthController {
   @Public()
   @Post('auth/exchange')
   @HttpCode(200)
+  @ApiOperation({ summary: "Exchange a host app's token for a session" })
   @ApiOkResponse({ type: SessionDto })
+  @ApiErrors(['unauthorized', 'the host token is invalid, expired, or for another issuer/audience'])
   async exchange(@Body() body: ExchangeAuthDto): Promise<SessionDto> {
     return this.sessions.issue(await this.hostTokens.verify(body.token));
   }
 
   // Lets a client check its token and see who it is signed in as.
   @Get('api/session')
-  @ApiBearerAuth('session')
+  @ApiOperation({ summary: 'Who the session token belongs to' })
   @ApiOkResponse({ type: SessionUserDto })
   currentSession(@CurrentUser() user: SessionUser): SessionUserDto {
     return { userId: user.userId, telegramChatId: user.telegramChatId };

@@ -25,6 +25,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   internal_error: 500,
 };
 
+export const ERROR_CODES = Object.keys(STATUS_BY_CODE) as ErrorCode[];
+
 // The one error type services throw; the global filter turns it into the envelope.
 export class AppError extends Error {
   constructor(

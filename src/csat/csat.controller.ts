@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, type SessionUser } from '../common/auth.decorators';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ComplaintsService } from './complaints.service';
 import { CsatService } from './csat.service';
 import { ComplaintCreatedDto, CreateComplaintDto, CreateCsatDto, CsatResultDto } from './dto/csat.dto';
 
 @ApiTags('csat')
-@ApiBearerAuth('session')
 @Controller('api')
 export class CsatController {
   constructor(
@@ -23,7 +23,10 @@ export class CsatController {
   })
   @ApiCreatedResponse({ type: CsatResultDto, description: 'Stored: { id, duplicate: false }' })
   @ApiOkResponse({ type: CsatResultDto, description: 'Already rated: { id: null, duplicate: true }' })
-  @ApiNotFoundResponse({ description: 'The ticket or conversation is not yours (or does not exist)' })
+  @ApiErrors(
+    ['validation_error', 'neither ticketId nor conversationId, or a field fails the schema'],
+    ['not_found', 'the ticket or conversation is not yours (or does not exist)'],
+  )
   async rate(
     @CurrentUser() user: SessionUser,
     @Body() body: CreateCsatDto,
@@ -36,6 +39,7 @@ export class CsatController {
 
   @Post('complaints')
   @HttpCode(201)
+  @ApiOperation({ summary: 'File a complaint' })
   @ApiCreatedResponse({ type: ComplaintCreatedDto })
   complain(@CurrentUser() user: SessionUser, @Body() body: CreateComplaintDto): Promise<ComplaintCreatedDto> {
     return this.complaints.create(user.userId, body);

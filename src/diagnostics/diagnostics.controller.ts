@@ -1,17 +1,19 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { CurrentUser, type SessionUser } from '../common/auth.decorators';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { DIAGNOSTICS_MAX_BYTES, DiagnosticsDto } from './diagnostics.dto';
 import { DiagnosticsService } from './diagnostics.service';
 
 @ApiTags('diagnostics')
-@ApiBearerAuth('session')
 @Controller('api/diagnostics')
 export class DiagnosticsController {
   constructor(private readonly diagnostics: DiagnosticsService) {}
 
   // The body is typed loosely on purpose: the global pipe would reject unknown fields, while
-  // diagnostics drop them (DiagnosticsService applies the allow-list).
+  // diagnostics drop them (DiagnosticsService applies the allow-list). The declared size is read
+  // from the request, not through @Headers(), which would document it as an input parameter.
   @Post()
   @HttpCode(204)
   @ApiOperation({
@@ -20,8 +22,9 @@ export class DiagnosticsController {
   })
   @ApiBody({ type: DiagnosticsDto })
   @ApiNoContentResponse({ description: 'Accepted' })
-  @ApiPayloadTooLargeResponse({ description: `Body over ${DIAGNOSTICS_MAX_BYTES} bytes` })
-  report(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Headers('content-length') length?: string): void {
+  @ApiErrors(['payload_too_large', `body over ${DIAGNOSTICS_MAX_BYTES} bytes`])
+  report(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Req() request: FastifyRequest): void {
+    const length = request.headers['content-length'];
     this.diagnostics.record(user.userId, body, length === undefined ? undefined : Number(length));
   }
 }

@@ -1,23 +1,44 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { AcceptsUnknownFields } from '../openapi/schema.decorators';
 
 export const DIAGNOSTICS_MAX_BYTES = 16 * 1024;
 export const DIAGNOSTICS_MAX_METRICS = 32;
 export const DIAGNOSTICS_PLATFORMS = ['ios', 'android', 'tma', 'web'] as const;
 export const METRIC_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_.]{0,39}$';
 
-// The allow-list: documentation for OpenAPI; diagnostics.sanitizer.ts enforces the same table.
+const SHAPED = 'A value outside the expected shape is recorded as "[invalid]".';
+
+// The allow-list: documentation for OpenAPI; diagnostics.sanitizer.ts enforces the same table
+// (null = absent; lengths in code points; other fields are dropped, never refused).
+@AcceptsUnknownFields()
 export class DiagnosticsDto {
-  @ApiPropertyOptional({ enum: DIAGNOSTICS_PLATFORMS }) platform?: string;
-  @ApiPropertyOptional({ maxLength: 32, example: '3.14.1', description: 'Version shape only (digits, letters, . + - _)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 16,
+    description: `One of ${DIAGNOSTICS_PLATFORMS.join(', ')}. ${SHAPED}`,
+  })
+  platform?: string;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 32,
+    example: '3.14.1',
+    description: `Digits, letters, . + - _. ${SHAPED}`,
+  })
   appVersion?: string;
-  @ApiPropertyOptional({ maxLength: 32, example: '17.4.1' }) osVersion?: string;
-  @ApiPropertyOptional({ maxLength: 64, example: 'iPhone15,2' }) deviceModel?: string;
-  @ApiPropertyOptional({ maxLength: 16, example: 'en-GB' }) locale?: string;
-  @ApiPropertyOptional({ maxLength: 16, example: 'wifi' }) networkType?: string;
-  @ApiPropertyOptional({ maxLength: 64, example: 'chat_open' }) eventName?: string;
-  @ApiPropertyOptional({ maxLength: 64, example: 'E_TIMEOUT' }) errorCode?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 32, example: '17.4.1', description: SHAPED }) osVersion?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 64, example: 'iPhone15,2', description: 'Redacted free text' })
+  deviceModel?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 16, example: 'en-GB', description: SHAPED }) locale?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 16, example: 'wifi', description: SHAPED }) networkType?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 64, example: 'chat_open', description: 'Redacted free text' })
+  eventName?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 64, example: 'E_TIMEOUT', description: 'Redacted free text' })
+  errorCode?: string;
   @ApiPropertyOptional({
     type: 'object',
+    nullable: true,
     additionalProperties: { type: 'number', minimum: 0 },
     maxProperties: DIAGNOSTICS_MAX_METRICS,
     description: `Durations in ms by name (names match ${METRIC_NAME_PATTERN}; other names are dropped)`,
@@ -26,7 +47,8 @@ export class DiagnosticsDto {
   timings?: Record<string, number>;
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: { type: 'integer', minimum: 0 },
+    nullable: true,
+    additionalProperties: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     maxProperties: DIAGNOSTICS_MAX_METRICS,
     description: 'Non-negative integer counters by name (same naming rule as timings)',
     example: { pollErrors: 2 },

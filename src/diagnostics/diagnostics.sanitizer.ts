@@ -1,4 +1,5 @@
 import { AppError } from '../common/errors';
+import { codePointLength } from '../common/text-length';
 import { DIAGNOSTICS_MAX_METRICS, DIAGNOSTICS_PLATFORMS, METRIC_NAME_PATTERN } from './diagnostics.dto';
 import { redact } from './redact';
 
@@ -40,7 +41,8 @@ export function sanitizeDiagnostics(body: unknown): DiagnosticsRecord {
     const value = body[field];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') throw new AppError('validation_error', `${field} must be a string`);
-    if (value.length > rule.maxLength) throw new AppError('validation_error', `${field} must be at most ${rule.maxLength} characters`);
+    if (codePointLength(value) > rule.maxLength)
+      throw new AppError('validation_error', `${field} must be at most ${rule.maxLength} characters`);
     record[field] = rule.shape ? (rule.shape.test(value) ? value : '[invalid]') : redact(value);
   }
   const timings = metrics(body, 'timings', (value) => Number.isFinite(value) && value >= 0);

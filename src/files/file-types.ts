@@ -26,6 +26,8 @@ const ALLOWED_BY_DETECTED_MIME: Readonly<Record<string, AllowedType>> = {
 export const TEXT_TYPE: AllowedType = { contentType: TEXT_CONTENT_TYPE, extensions: ['txt', 'log', 'csv', 'md'], inline: true };
 
 const ALL_TYPES = [...Object.values(ALLOWED_BY_DETECTED_MIME), TEXT_TYPE];
+// The Content-Type values a stored file can be served with (documented in the OpenAPI).
+export const ALLOWED_CONTENT_TYPES = ALL_TYPES.map((type) => type.contentType);
 
 // Markup is text that a browser (or a careless viewer) would render: refused even though it is UTF-8.
 const MARKUP_START = /^(?:\uFEFF)?\s*</;

@@ -1,21 +1,20 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiFoundResponse,
   ApiOkResponse,
-  ApiPayloadTooLargeResponse,
+  ApiOperation,
+  ApiParam,
   ApiQuery,
   ApiTags,
-  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, Public, type SessionUser } from '../common/auth.decorators';
 import { RateLimit } from '../common/rate-limit';
-import { FileIdParams, UPLOAD_BODY_SCHEMA, UploadResponseDto } from './dto/files.dto';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { FILE_CONTENT, FILE_HEADERS, FileIdParams, UPLOAD_BODY_SCHEMA, UploadResponseDto } from './dto/files.dto';
 import { type FileResponse, FilesService } from './files.service';
 
 @ApiTags('files')
@@ -25,30 +24,57 @@ export class FilesController {
 
   @Post('api/files/upload')
   @RateLimit('upload')
-  @ApiBearerAuth('session')
+  @ApiOperation({ summary: 'Upload files (multipart/form-data, one or more "file" parts)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_BODY_SCHEMA })
   @ApiCreatedResponse({ type: UploadResponseDto })
-  @ApiPayloadTooLargeResponse({ description: 'A file over MAX_FILE_MB or more than MAX_FILES_PER_MSG files; nothing is stored' })
-  @ApiUnsupportedMediaTypeResponse({ description: 'Content (magic bytes) not on the allow-list; nothing is stored' })
+  @ApiErrors(
+    ['validation_error', 'a part not named "file", no file part, or an empty file'],
+    ['bad_request', 'not multipart/form-data, or the upload is malformed or interrupted'],
+    ['payload_too_large', 'a file over MAX_FILE_MB or more than MAX_FILES_PER_MSG files; nothing is stored'],
+    ['unsupported_media_type', 'content (magic bytes) not on the allow-list; nothing is stored'],
+    ['service_unavailable', 'file storage (S3) unavailable'],
+  )
   upload(@CurrentUser() user: SessionUser, @Req() request: FastifyRequest): Promise<UploadResponseDto> {
     return this.files.upload(user.userId, request);
   }
 
   @Get('api/files/:id')
-  @ApiBearerAuth('session')
-  @ApiOkResponse({ description: 'The bytes (local disk storage)' })
-  @ApiFoundResponse({ description: 'Redirect to a presigned URL valid for S3_PRESIGN_TTL_SECONDS (S3 storage)' })
+  @ApiOperation({ summary: 'Download one of your own files' })
+  @ApiOkResponse({ description: 'The bytes (local disk storage)', content: FILE_CONTENT, headers: FILE_HEADERS })
+  @ApiFoundResponse({
+    description: 'Redirect to a presigned URL valid for S3_PRESIGN_TTL_SECONDS (S3 storage)',
+    headers: { Location: { description: 'The presigned URL', schema: { type: 'string', format: 'uri' } } },
+  })
+  @ApiErrors(
+    ['validation_error', 'id is not a UUID'],
+    ['not_found', 'no such file of yours'],
+    ['service_unavailable', 'file storage (S3) unavailable'],
+  )
   async download(@CurrentUser() user: SessionUser, @Param() params: FileIdParams, @Res() reply: FastifyReply): Promise<void> {
     await send(reply, await this.files.ownerDownload(user.userId, params.id));
   }
 
   @Public()
   @Get('files/:id')
-  @ApiQuery({ name: 'e', description: 'Expiry, Unix ms' })
-  @ApiQuery({ name: 't', description: 'HMAC-SHA256 signature (hex)' })
-  @ApiOkResponse({ description: 'The bytes, for whoever holds a valid signed link (Intercom)' })
-  @ApiForbiddenResponse({ description: 'Missing, forged or expired signature' })
+  @ApiOperation({
+    summary: 'Signed, expiring public link to a file (handed to Intercom as attachment_url)',
+    description:
+      'No session: the signature is the credential. A missing, malformed, forged or expired signature is a 403 and never the file.',
+  })
+  @ApiParam({ name: 'id', description: 'File id', schema: { type: 'string' } })
+  @ApiQuery({ name: 'e', description: 'Expiry, Unix ms (up to 15 digits)', schema: { type: 'integer', minimum: 0 } })
+  @ApiQuery({
+    name: 't',
+    description: 'HMAC-SHA256 of "<id>.<e>" with FILE_LINK_SECRET, 64 lower-case hex digits',
+    schema: { type: 'string' },
+  })
+  @ApiOkResponse({ description: 'The bytes, for whoever holds a valid signed link', content: FILE_CONTENT, headers: FILE_HEADERS })
+  @ApiErrors(
+    ['forbidden', 'missing, malformed, forged or expired signature'],
+    ['not_found', 'id is not a file id, or the file is gone'],
+    ['service_unavailable', 'file storage (S3) unavailable'],
+  )
   async signedDownload(
     @Param('id') id: string,
     @Query('e') expiry: unknown,

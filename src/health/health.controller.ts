@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth.decorators';
 import { IntercomGateway } from '../intercom/intercom.gateway';
-import { ReadinessDto } from './health.dto';
+import { LivenessDto, ReadinessDto } from './health.dto';
 
 @ApiTags('health')
 @Public()
@@ -18,14 +18,16 @@ export class HealthController {
 
   @Get('health')
   @HttpCode(200)
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOperation({ summary: 'Liveness: 200 whenever the process is up' })
+  @ApiOkResponse({ type: LivenessDto })
   liveness(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: ReadinessDto })
+  @ApiOperation({ summary: 'Readiness: the database answers and the Intercom circuit is not open' })
+  @ApiOkResponse({ type: ReadinessDto, description: 'Ready' })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'Not ready (the body says which check failed)' })
   async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
     const database = await this.databaseUp();
     // Half-open counts as ready: the breaker is probing and traffic is what heals it.

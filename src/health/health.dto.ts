@@ -9,3 +9,7 @@ export class ReadinessDto {
   @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
   @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
 }
+
+export class LivenessDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}

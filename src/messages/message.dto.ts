@@ -10,7 +10,7 @@ export class MessageAttachmentDto {
   @ApiProperty() name!: string;
   @ApiProperty() url!: string;
   @ApiProperty() contentType!: string;
-  @ApiProperty({ description: 'Bytes' }) size!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Bytes' }) size!: number;
 }
 
 export class MessageDto {
@@ -19,7 +19,7 @@ export class MessageDto {
   @ApiProperty({ type: String, nullable: true, description: 'Sanitized HTML (no scripts, event handlers or javascript: URLs)' })
   html!: string | null;
   @ApiProperty({ type: MessageAuthorDto }) author!: MessageAuthorDto;
-  @ApiProperty({ description: 'Unix ms' }) createdAt!: number;
+  @ApiProperty({ type: 'integer', description: 'Unix ms' }) createdAt!: number;
   @ApiProperty({ type: [MessageAttachmentDto] }) attachments!: MessageAttachmentDto[];
   @ApiProperty({ type: String, nullable: true, description: 'The id the client sent with this message, if any' })
   clientMessageId!: string | null;

@@ -1,26 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadGatewayResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type SessionUser } from '../common/auth.decorators';
 import { MessageDto } from '../messages/message.dto';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ClarifyResultDto, ClarifyTicketDto, SearchTicketsQuery, TicketDetailDto, TicketListDto, TicketReplyDto } from './dto/tickets.dto';
 import { TicketsService } from './tickets.service';
 
-const NOT_FOUND = 'No such ticket, not yours, or not customer-facing (indistinguishable)';
+const NOT_FOUND = 'no such ticket, not yours, or not customer-facing (indistinguishable)';
 
 @ApiTags('tickets')
-@ApiBearerAuth('session')
-@ApiBadGatewayResponse({ description: 'Intercom down, timing out, or circuit open' })
+@ApiErrors('service_unavailable')
 @Controller('api/tickets')
 export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
@@ -35,7 +24,7 @@ export class TicketsController {
   @Get('search')
   @ApiOperation({ summary: "The caller's tickets whose reference equals or starts with q (case-insensitive)" })
   @ApiOkResponse({ type: TicketListDto })
-  @ApiBadRequestResponse({ description: '`q` missing, empty or longer than 64 characters' })
+  @ApiErrors(['validation_error', '`q` missing, blank or longer than 64 characters, or another query parameter'])
   search(@CurrentUser() user: SessionUser, @Query() query: SearchTicketsQuery): Promise<TicketListDto> {
     return this.tickets.search(user, query.q);
   }
@@ -44,7 +33,7 @@ export class TicketsController {
   @ApiOperation({ summary: 'A ticket with its customer-visible messages and status timeline' })
   @ApiParam({ name: 'id', description: 'Intercom ticket id (`id` of a list item)' })
   @ApiOkResponse({ type: TicketDetailDto })
-  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiErrors(['not_found', NOT_FOUND])
   detail(@CurrentUser() user: SessionUser, @Param('id') id: string): Promise<TicketDetailDto> {
     return this.tickets.detail(user, id);
   }
@@ -58,8 +47,10 @@ export class TicketsController {
   })
   @ApiParam({ name: 'id', description: 'Intercom ticket id' })
   @ApiCreatedResponse({ type: MessageDto })
-  @ApiNotFoundResponse({ description: `${NOT_FOUND}; or an attachment that is not the caller's upload` })
-  @ApiConflictResponse({ description: 'The ticket type takes no user replies (back-office, tracker), or clientMessageId reused' })
+  @ApiErrors(
+    ['not_found', `${NOT_FOUND}; or an attachment that is not the caller's upload`],
+    ['conflict', 'the ticket type takes no user replies (back-office, tracker), or clientMessageId reused or still in progress'],
+  )
   reply(@CurrentUser() user: SessionUser, @Param('id') id: string, @Body() body: TicketReplyDto): Promise<MessageDto> {
     return this.tickets.reply(user, id, body);
   }
@@ -73,7 +64,7 @@ export class TicketsController {
   })
   @ApiParam({ name: 'id', description: 'Intercom ticket id' })
   @ApiCreatedResponse({ type: ClarifyResultDto })
-  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiErrors(['not_found', NOT_FOUND])
   clarify(@CurrentUser() user: SessionUser, @Param('id') id: string, @Body() body: ClarifyTicketDto): Promise<ClarifyResultDto> {
     return this.tickets.clarify(user, id, body.body);
   }

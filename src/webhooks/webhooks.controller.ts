@@ -1,17 +1,9 @@
 import { Controller, Headers, HttpCode, Post, type RawBodyRequest, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../common/auth.decorators';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { IntercomNotificationDto, WEBHOOK_BODY_LIMIT_BYTES, WebhookAckDto } from './dto/intercom-notification.dto';
 import { WebhooksService } from './webhooks.service';
 
@@ -32,9 +24,12 @@ export class WebhooksController {
   @ApiHeader({ name: 'X-Hub-Signature', required: true, description: '`sha1=<hex HMAC-SHA1 of the raw body>`' })
   @ApiBody({ type: IntercomNotificationDto })
   @ApiOkResponse({ type: WebhookAckDto })
-  @ApiUnauthorizedResponse({ description: 'Missing, malformed or wrong signature' })
-  @ApiBadRequestResponse({ description: 'Not JSON, or not an Intercom notification' })
-  @ApiPayloadTooLargeResponse({ description: 'Body over 1 MB' })
+  @ApiErrors(
+    ['unauthorized', 'missing, malformed or wrong signature (checked before the body is looked at)'],
+    ['bad_request', 'not JSON, or not a JSON object'],
+    ['validation_error', 'not an Intercom notification (type, id, topic, data.item)'],
+    ['payload_too_large', 'body over 1 MB'],
+  )
   receive(
     @Req() request: RawBodyRequest<FastifyRequest>,
     @Headers('x-hub-signature') signature: string | undefined,

@@ -1,25 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsString } from 'class-validator';
+import { TextLength } from '../../common/text-length';
 
 export class TelegramAuthDto {
-  @ApiProperty({ description: 'Telegram.WebApp.initData, exactly as the Mini App received it', maxLength: 8192 })
+  @ApiProperty({ description: 'Telegram.WebApp.initData, exactly as the Mini App received it' })
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(8192)
+  @TextLength(1, 8192)
   initData!: string;
 }
 
 export class ExchangeAuthDto {
-  @ApiProperty({ description: "A JWT minted by the host app's backend", maxLength: 8192 })
+  @ApiProperty({ description: "A JWT minted by the host app's backend" })
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(8192)
+  @TextLength(1, 8192)
   token!: string;
 }
 
 export class SessionDto {
   @ApiProperty({ description: 'Session JWT for Authorization: Bearer' }) token!: string;
-  @ApiProperty({ description: 'Expiry, Unix ms' }) expiresAt!: number;
+  @ApiProperty({ type: 'integer', description: 'Expiry, Unix ms' }) expiresAt!: number;
   @ApiProperty({ example: 'tg:123456' }) userId!: string;
 }
 

@@ -1,35 +1,41 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsObject, IsString, Matches, ValidateNested } from 'class-validator';
+import { Optional } from '../../common/optional';
+import { TextLength } from '../../common/text-length';
 import { IsAttachmentIds } from '../../files/dto/files.dto';
 import { MessageDto } from '../../messages/message.dto';
-import { IsClientMessageId, MESSAGE_BODY_MAX } from '../../messages/reply.dto';
+import { IsClientMessageId, MESSAGE_BODY_MAX, NOT_BLANK } from '../../messages/reply.dto';
 
 export class ConversationReasonDto {
-  @ApiProperty({ maxLength: 100, example: 'payments' })
+  @ApiProperty({
+    example: 'payments',
+    description: 'One of CONVERSATION_TOPICS when that is set (else 400), else a short plain-text label',
+  })
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @TextLength(1, 100)
   main!: string;
 
-  @ApiPropertyOptional({ maxLength: 100, example: 'card_declined' })
-  @IsOptional()
+  @ApiPropertyOptional({ example: 'card_declined' })
+  @Optional()
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @TextLength(1, 100)
   sub?: string;
 }
 
 export class CreateConversationDto {
-  @ApiPropertyOptional({ maxLength: MESSAGE_BODY_MAX, description: 'The first message. At least one of body / reason is required.' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    pattern: NOT_BLANK.source,
+    description: 'The first message (not only white space). At least one of body / reason is required.',
+  })
+  @Optional()
   @IsString()
-  @Matches(/\S/, { message: 'body must not be blank' })
-  @MaxLength(MESSAGE_BODY_MAX)
+  @TextLength(1, MESSAGE_BODY_MAX)
+  @Matches(NOT_BLANK, { message: 'body must not be blank' })
   body?: string;
 
   @ApiPropertyOptional({ type: ConversationReasonDto, description: 'Topic; alone it opens the conversation without a user message' })
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => ConversationReasonDto)
   reason?: ConversationReasonDto;
@@ -40,7 +46,7 @@ export class CreateConversationDto {
     description:
       'Client context for the Intercom contact: appVersion, platform, osVersion, locale, device, browser, timezone, screen (strings, each capped at META_MAX_VALUE_LENGTH, default 200). Other keys are ignored. The client IP is taken from the request.',
   })
-  @IsOptional()
+  @Optional()
   @IsObject()
   meta?: Record<string, unknown>;
 
@@ -55,11 +61,11 @@ export class ConversationSummaryDto {
   @ApiProperty() id!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ enum: ['open', 'closed', 'snoozed'] }) state!: 'open' | 'closed' | 'snoozed';
-  @ApiProperty({ type: Number, nullable: true, description: 'Unix ms' }) snoozedUntil!: number | null;
-  @ApiProperty() unreadCount!: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Unix ms' }) snoozedUntil!: number | null;
+  @ApiProperty({ type: 'integer' }) unreadCount!: number;
   @ApiProperty({ type: MessageDto, nullable: true }) lastMessage!: MessageDto | null;
-  @ApiProperty({ description: 'Unix ms' }) createdAt!: number;
-  @ApiProperty({ description: 'Unix ms' }) updatedAt!: number;
+  @ApiProperty({ type: 'integer', description: 'Unix ms' }) createdAt!: number;
+  @ApiProperty({ type: 'integer', description: 'Unix ms' }) updatedAt!: number;
   @ApiProperty({ description: 'The conversation carries the CSAT tag' }) rated!: boolean;
 }
 
@@ -68,34 +74,34 @@ export class ConversationListDto {
 }
 
 export class RatingDto {
-  @ApiProperty({ minimum: 1, maximum: 5 }) stars!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) stars!: number;
   @ApiProperty({ type: String, nullable: true }) comment!: string | null;
-  @ApiProperty({ description: 'Unix ms' }) createdAt!: number;
+  @ApiProperty({ type: 'integer', description: 'Unix ms' }) createdAt!: number;
 }
 
 export class ConversationDetailDto {
   @ApiProperty() id!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ enum: ['open', 'closed', 'snoozed'] }) state!: 'open' | 'closed' | 'snoozed';
-  @ApiProperty({ type: Number, nullable: true }) snoozedUntil!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Unix ms' }) snoozedUntil!: number | null;
   @ApiProperty() rated!: boolean;
   @ApiProperty({ type: RatingDto, nullable: true }) rating!: RatingDto | null;
-  @ApiProperty() unreadCount!: number;
-  @ApiProperty() createdAt!: number;
-  @ApiProperty() updatedAt!: number;
+  @ApiProperty({ type: 'integer' }) unreadCount!: number;
+  @ApiProperty({ type: 'integer' }) createdAt!: number;
+  @ApiProperty({ type: 'integer' }) updatedAt!: number;
   @ApiProperty({ type: [MessageDto], description: 'Oldest first' }) messages!: MessageDto[];
 }
 
 export class PollResponseDto {
   @ApiProperty({ type: [MessageDto], description: 'Messages with createdAt > since, oldest first' }) messages!: MessageDto[];
-  @ApiProperty({ description: 'createdAt of the newest message returned, or since when none; pass it back as since' })
+  @ApiProperty({ type: 'integer', description: 'createdAt of the newest message returned, or since when none; pass it back as since' })
   latestTimestamp!: number;
   @ApiProperty({ enum: ['open', 'closed', 'snoozed'] }) state!: 'open' | 'closed' | 'snoozed';
-  @ApiProperty({ type: Number, nullable: true }) snoozedUntil!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Unix ms' }) snoozedUntil!: number | null;
   @ApiProperty() rated!: boolean;
 }
 
 export class CloseResponseDto {
   @ApiProperty({ enum: ['closed'] }) state!: 'closed';
-  @ApiProperty({ description: 'Always true: the client shows the CSAT prompt' }) csatPrompt!: true;
+  @ApiProperty({ type: Boolean, enum: [true], description: 'Always true: the client shows the CSAT prompt' }) csatPrompt!: true;
 }

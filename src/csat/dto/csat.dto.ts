@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { Optional } from '../../common/optional';
+import { TextLength } from '../../common/text-length';
 import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../complaint.entity';
 
 const INTERCOM_ID = /^[A-Za-z0-9_-]+$/;
+const ID_SCHEMA = { pattern: INTERCOM_ID.source };
 
 export class CreateCsatDto {
   @ApiProperty({ minimum: 1, maximum: 5, type: 'integer' })
@@ -11,23 +14,23 @@ export class CreateCsatDto {
   @Max(5)
   stars!: number;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
+  @ApiPropertyOptional()
+  @Optional()
   @IsString()
-  @MaxLength(2000)
+  @TextLength(0, 2000)
   comment?: string;
 
-  @ApiPropertyOptional({ maxLength: 64, description: 'The rated ticket (must be yours). At least one of ticketId / conversationId.' })
-  @IsOptional()
+  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'The rated ticket (must be yours). At least one of ticketId / conversationId.' })
+  @Optional()
   @IsString()
-  @Length(1, 64)
+  @TextLength(1, 64)
   @Matches(INTERCOM_ID, { message: 'ticketId is not a valid id' })
   ticketId?: string;
 
-  @ApiPropertyOptional({ maxLength: 64, description: 'The rated conversation (must be yours); it gets the CSAT tag in Intercom' })
-  @IsOptional()
+  @ApiPropertyOptional({ ...ID_SCHEMA, description: 'The rated conversation (must be yours); it gets the CSAT tag in Intercom' })
+  @Optional()
   @IsString()
-  @Length(1, 64)
+  @TextLength(1, 64)
   @Matches(INTERCOM_ID, { message: 'conversationId is not a valid id' })
   conversationId?: string;
 }
@@ -42,21 +45,21 @@ export class CreateComplaintDto {
   @IsIn(COMPLAINT_CATEGORIES)
   category!: ComplaintCategory;
 
-  @ApiProperty({ minLength: 10, maxLength: 5000 })
+  @ApiProperty()
   @IsString()
-  @Length(10, 5000)
+  @TextLength(10, 5000)
   description!: string;
 
-  @ApiPropertyOptional({ maxLength: 128, description: 'The conversation the complaint is about' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'The conversation the complaint is about' })
+  @Optional()
   @IsString()
-  @Length(1, 128)
+  @TextLength(1, 128)
   chatId?: string;
 
-  @ApiPropertyOptional({ maxLength: 128, description: 'The dialog (client-side id) the complaint is about' })
-  @IsOptional()
+  @ApiPropertyOptional({ description: 'The dialog (client-side id) the complaint is about' })
+  @Optional()
   @IsString()
-  @Length(1, 128)
+  @TextLength(1, 128)
   dialogId?: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Matches, ValidateIf } from 'class-validator';
+import { TextLength } from '../../common/text-length';
 import { DEVICE_PLATFORMS, type DevicePlatform } from '../device.entity';
 
 export const DEVICE_TOKEN_MAX_LENGTH = 512;
@@ -12,12 +13,10 @@ export class RegisterDeviceDto {
   @ApiProperty({
     description:
       'FCM token (letters, digits, `:_-.`), or for `tma` the decimal Telegram chat id, which must be the session’s own (else 403)',
-    minLength: 1,
-    maxLength: DEVICE_TOKEN_MAX_LENGTH,
     pattern: '^[A-Za-z0-9:_.-]+$',
   })
   @IsString()
-  @Length(1, DEVICE_TOKEN_MAX_LENGTH)
+  @TextLength(1, DEVICE_TOKEN_MAX_LENGTH)
   @Matches(/^[A-Za-z0-9:_.-]+$/, { message: 'token may contain only letters, digits and : _ . -' })
   token!: string;
 }
@@ -25,7 +24,7 @@ export class RegisterDeviceDto {
 export class DeviceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: DEVICE_PLATFORMS }) platform!: DevicePlatform;
-  @ApiProperty({ description: 'First registration of this token, Unix ms' }) createdAt!: number;
+  @ApiProperty({ type: 'integer', description: 'First registration of this token, Unix ms' }) createdAt!: number;
 }
 
 export class NotificationSettingsDto {

@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsString } from 'class-validator';
+import { Optional } from '../../common/optional';
+import { TextLength } from '../../common/text-length';
+import { NOT_BLANK } from '../../messages/reply.dto';
 import { MessageDto } from '../../messages/message.dto';
 
 export const TICKET_CATEGORIES = ['submitted', 'in_progress', 'waiting_on_customer', 'resolved'] as const;
@@ -23,8 +26,8 @@ export class TicketSummaryDto {
   @ApiProperty() title!: string;
   @ApiProperty({ type: TicketStateDto }) state!: TicketStateDto;
   @ApiProperty() open!: boolean;
-  @ApiProperty({ description: 'Unix ms' }) createdAt!: number;
-  @ApiProperty({ description: 'Unix ms' }) updatedAt!: number;
+  @ApiProperty({ type: 'integer', description: 'Unix ms' }) createdAt!: number;
+  @ApiProperty({ type: 'integer', description: 'Unix ms' }) updatedAt!: number;
   @ApiProperty({ description: 'The user has rated this ticket (POST /api/csat)' }) rated!: boolean;
 }
 
@@ -40,7 +43,7 @@ export class TicketTimelineEntryDto {
   @ApiProperty({ enum: TICKET_CATEGORIES }) category!: TicketCategory;
   @ApiProperty({ type: String, nullable: true, description: 'Customer-facing label, when Intercom lets us know it' })
   label!: string | null;
-  @ApiProperty({ description: 'Unix ms the ticket entered this state' }) at!: number;
+  @ApiProperty({ type: 'integer', description: 'Unix ms the ticket entered this state' }) at!: number;
 }
 
 export class TicketDetailDto {
@@ -52,14 +55,14 @@ export class TicketDetailDto {
 
 export class SearchTicketsQuery {
   @ApiProperty({
-    minLength: 1,
-    maxLength: SEARCH_QUERY_MAX,
+    pattern: NOT_BLANK.source,
     example: 'AW-123',
-    description: 'Reference or its beginning, case-insensitive; exact matches first, then newest first. Never sent to Intercom.',
+    description:
+      'Reference or its beginning, case-insensitive, trimmed of white space; exact matches first, then newest first. Never sent to Intercom. No other query parameter is accepted.',
   })
   @Transform(trimmed)
   @IsString()
-  @Length(1, SEARCH_QUERY_MAX)
+  @TextLength(1, SEARCH_QUERY_MAX)
   q!: string;
 }
 
@@ -67,11 +70,11 @@ export class SearchTicketsQuery {
 export { ReplyDto as TicketReplyDto } from '../../messages/reply.dto';
 
 export class ClarifyTicketDto {
-  @ApiProperty({ required: false, maxLength: CLARIFY_BODY_MAX, description: 'Optional text added after the clarification request' })
+  @ApiProperty({ required: false, description: 'Optional text added after the clarification request (trimmed)' })
   @Transform(trimmed)
-  @IsOptional()
+  @Optional()
   @IsString()
-  @MaxLength(CLARIFY_BODY_MAX)
+  @TextLength(0, CLARIFY_BODY_MAX)
   body?: string;
 }
 

@@ -1,12 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Equals, IsObject, IsString, Length, ValidateNested } from 'class-validator';
+import { Equals, IsObject, IsString, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { TextLength } from '../../common/text-length';
+import { AcceptsUnknownFields } from '../../openapi/schema.decorators';
 
 export const NOTIFICATION_ID_MAX_LENGTH = 128;
 export const TOPIC_MAX_LENGTH = 128;
 // Intercom's bodies are small; the cap keeps a bad sender from filling the inbox.
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
+@AcceptsUnknownFields()
 export class IntercomNotificationDataDto {
   @ApiProperty({
     description: 'The object the event is about (conversation, ticket, contact, …)',
@@ -18,19 +21,20 @@ export class IntercomNotificationDataDto {
 }
 
 // Intercom's notification envelope; other fields (app_id, created_at, delivery_*) are accepted and kept.
+@AcceptsUnknownFields()
 export class IntercomNotificationDto {
-  @ApiProperty({ example: 'notification_event' })
+  @ApiProperty({ enum: ['notification_event'] })
   @Equals('notification_event')
   type!: string;
 
-  @ApiProperty({ description: 'Notification id; a redelivery carries the same id', maxLength: NOTIFICATION_ID_MAX_LENGTH })
+  @ApiProperty({ description: 'Notification id; a redelivery carries the same id (a `ping` may carry null)' })
   @IsString()
-  @Length(1, NOTIFICATION_ID_MAX_LENGTH)
+  @TextLength(1, NOTIFICATION_ID_MAX_LENGTH)
   id!: string;
 
-  @ApiProperty({ example: 'conversation.admin.replied', maxLength: TOPIC_MAX_LENGTH })
+  @ApiProperty({ example: 'conversation.admin.replied' })
   @IsString()
-  @Length(1, TOPIC_MAX_LENGTH)
+  @TextLength(1, TOPIC_MAX_LENGTH)
   topic!: string;
 
   @ApiProperty({ type: IntercomNotificationDataDto })
@@ -40,6 +44,7 @@ export class IntercomNotificationDto {
 }
 
 export class WebhookAckDto {
-  @ApiProperty({ description: 'The event is recorded (or was already): Intercom must not resend it' }) received!: true;
+  @ApiProperty({ type: Boolean, enum: [true], description: 'The event is recorded (or was already): Intercom must not resend it' })
+  received!: true;
   @ApiProperty({ description: 'This notification id had been received before and is not processed again' }) duplicate!: boolean;
 }

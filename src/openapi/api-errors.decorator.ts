@@ -1,0 +1,20 @@
+import type { ErrorCode } from '../common/errors';
+
+// Route-specific errors an operation can answer, as `code` or [`code`, when]. The errors every
+// route shares (401/429 on session routes, 400/413 for a request body, 500) are added by
+// finishDocument from the route's own metadata, so they are not repeated here.
+export type DeclaredError = ErrorCode | readonly [ErrorCode, string];
+
+const API_ERRORS = 'support-bff:api-errors';
+
+export function ApiErrors(...errors: DeclaredError[]): MethodDecorator & ClassDecorator {
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    const holder = (descriptor?.value ?? target) as object;
+    const previous = (Reflect.getMetadata(API_ERRORS, holder) as DeclaredError[] | undefined) ?? [];
+    Reflect.defineMetadata(API_ERRORS, [...previous, ...errors], holder);
+  };
+}
+
+export function declaredErrors(holder: object): DeclaredError[] {
+  return (Reflect.getMetadata(API_ERRORS, holder) as DeclaredError[] | undefined) ?? [];
+}

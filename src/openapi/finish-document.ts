@@ -1,0 +1,158 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { type ErrorCode, STATUS_BY_CODE } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import type { DeclaredError } from './api-errors.decorator';
+import { CONFIG_LIMIT, type ConfigLimit, OPEN_SCHEMAS } from './schema.decorators';
+
+// @nestjs/swagger exports the document type but not its parts.
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+type ResponseObject = Exclude<NonNullable<OperationObject['responses'][string]>, { $ref: string }>;
+type Schema = Record<string, unknown> & { type?: string; additionalProperties?: unknown; maxItems?: number };
+
+export interface RouteFacts {
+  isPublic: boolean;
+  errors: DeclaredError[];
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+// Methods whose body Fastify parses (so a malformed or oversize one is answered 400/413).
+const BODY_METHODS = new Set(['put', 'post', 'delete', 'patch']);
+
+// api.md › Conventions, the "when" column: used where a route does not say more.
+const WHEN: Record<ErrorCode, string> = {
+  validation_error: 'body, query or path fails the schema (the message names the field)',
+  bad_request: 'malformed JSON, a Content-Type the route does not take, or an otherwise unusable request',
+  unauthorized: 'missing, invalid, expired or wrong-algorithm session token',
+  forbidden: 'authenticated but not allowed',
+  not_found: 'does not exist or is not yours (indistinguishable)',
+  conflict: 'state conflict',
+  payload_too_large: 'request body over its cap',
+  unsupported_media_type: 'content not on the allow-list',
+  rate_limited: 'per-user request limit reached; retry after Retry-After seconds',
+  service_unavailable: 'Intercom (or file storage) down, timing out, or its circuit open',
+  internal_error: 'unexpected; nothing internal leaks',
+};
+
+const SUCCESS_DESCRIPTION: Record<string, string> = { '200': 'OK', '201': 'Created', '204': 'No content', '302': 'Found (redirect)' };
+
+const REQUEST_ID_HEADER = { $ref: '#/components/headers/X-Request-Id' };
+const RETRY_AFTER_HEADER = { $ref: '#/components/headers/Retry-After' };
+const ENVELOPE = { $ref: '#/components/schemas/ErrorEnvelope' };
+
+export function finishDocument(document: OpenAPIObject, facts: Map<string, RouteFacts>, config: AppConfig): OpenAPIObject {
+  document.components ??= {};
+  document.components.headers = {
+    ...document.components.headers,
+    'X-Request-Id': {
+      description: "The request's id: the client's own X-Request-Id when it is sane (1-128 of A-Z a-z 0-9 . _ : -), else a new UUID",
+      schema: { type: 'string' },
+    },
+    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      const route = facts.get(operation.operationId ?? '');
+      if (!route) throw new Error(`OpenAPI: no route metadata for operation ${operation.operationId}`);
+      finishOperation(operation, method, route, config);
+    }
+  }
+  const limits: Record<ConfigLimit, number> = { MAX_FILES_PER_MSG: config.files.maxFilesPerMessage };
+  walkSchemas(document, (schema) => applyConfigLimit(schema, limits));
+  closeRequestSchemas(document);
+  return document;
+}
+
+function finishOperation(operation: OperationObject, method: string, route: RouteFacts, config: AppConfig): void {
+  operation.security = route.isPublic ? [] : [{ session: [] }];
+  const errors = new Map<ErrorCode, string>();
+  const add = (code: ErrorCode, when?: string) => errors.set(code, when ?? errors.get(code) ?? WHEN[code]);
+  if (!route.isPublic) {
+    add('unauthorized');
+    add('rate_limited');
+  }
+  if (BODY_METHODS.has(method)) {
+    add('bad_request');
+    add(
+      'payload_too_large',
+      `request body over its cap (BODY_LIMIT_BYTES, default ${config.bodyLimitBytes} bytes, unless the route says otherwise)`,
+    );
+  }
+  if (operation.requestBody && 'content' in operation.requestBody && operation.requestBody.content['application/json'])
+    add('validation_error');
+  for (const declared of route.errors) {
+    if (typeof declared === 'string') add(declared);
+    else add(declared[0], declared[1]);
+  }
+  add('internal_error');
+
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errors.keys()) byStatus.set(STATUS_BY_CODE[code], [...(byStatus.get(STATUS_BY_CODE[code]) ?? []), code]);
+  for (const [status, codes] of byStatus) {
+    operation.responses[String(status)] = {
+      description: codes.map((code) => `\`${code}\`: ${errors.get(code)}`).join('; '),
+      headers:
+        status === 429 ? { 'X-Request-Id': REQUEST_ID_HEADER, 'Retry-After': RETRY_AFTER_HEADER } : { 'X-Request-Id': REQUEST_ID_HEADER },
+      content: { 'application/json': { schema: ENVELOPE } },
+      'x-error-codes': codes,
+    } as ResponseObject;
+  }
+  for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
+    if ('$ref' in response) continue;
+    if (!response.description) response.description = SUCCESS_DESCRIPTION[status] ?? 'Response';
+    response.headers = { 'X-Request-Id': REQUEST_ID_HEADER, ...response.headers };
+  }
+  operation.responses = Object.fromEntries(Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function applyConfigLimit(schema: Schema, limits: Record<ConfigLimit, number>): void {
+  const limit = schema[CONFIG_LIMIT] as ConfigLimit | undefined;
+  if (!limit) return;
+  schema.maxItems = limits[limit];
+  delete schema[CONFIG_LIMIT];
+}
+
+// Visits every schema object in the document (components, parameters, bodies, responses).
+function walkSchemas(document: OpenAPIObject, visit: (schema: Schema) => void): void {
+  const seen = new Set<unknown>();
+  const walk = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (!Array.isArray(node)) visit(node as Schema);
+    for (const value of Object.values(node)) walk(value);
+  };
+  walk(document.paths);
+  walk(document.components);
+}
+
+// The global validation pipe refuses unknown fields (forbidNonWhitelisted), so every schema a JSON
+// request body reaches says additionalProperties: false, unless its DTO is @AcceptsUnknownFields().
+function closeRequestSchemas(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
+  const reached = new Set<string>();
+  const follow = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string') {
+      const name = ref.replace('#/components/schemas/', '');
+      if (reached.has(name)) return;
+      reached.add(name);
+      follow(schemas[name]);
+      return;
+    }
+    for (const value of Object.values(node)) follow(value);
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const body = item[method]?.requestBody;
+      if (body && 'content' in body) follow(body.content['application/json']?.schema);
+    }
+  }
+  for (const name of reached) {
+    const schema = schemas[name];
+    if (schema && !OPEN_SCHEMAS.has(name) && schema.type === 'object' && schema.additionalProperties === undefined) {
+      schema.additionalProperties = false;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { INestApplication } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { IS_PUBLIC } from '../common/auth.decorators';
+import type { AppConfig } from '../config/config';
+import { declaredErrors, type DeclaredError } from './api-errors.decorator';
+import { ErrorEnvelopeDto } from './error-envelope.dto';
+import { finishDocument, type RouteFacts } from './finish-document';
+
+// The document served at /docs/json: what the DTOs and decorators say, finished with the facts
+// every route shares (security, common errors, headers) read from the same metadata the session
+// guard reads, and the limits that come from configuration.
+export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('support-bff')
+      .setDescription(
+        'Support backend-for-frontend: conversations and tickets (Intercom), files, CSAT, devices, push. ' +
+          'JSON in and out; timestamps are Unix milliseconds. Every response carries X-Request-Id; every error is the ErrorEnvelope.',
+      )
+      .setVersion('1.0')
+      .setLicense('UNLICENSED', 'https://choosealicense.com/no-permission/')
+      .addServer('/', 'This server')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Session JWT from /auth/telegram or /auth/exchange' },
+        'session',
+      )
+      .build(),
+    { extraModels: [ErrorEnvelopeDto] },
+  );
+  return finishDocument(document, routeFacts(app), config);
+}
+
+// operationId (Nest's default `<Controller>_<method>`) → whether the route is public and the
+// errors its controller and handler declare.
+function routeFacts(app: INestApplication): Map<string, RouteFacts> {
+  const facts = new Map<string, RouteFacts>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+      if (!controller) continue;
+      const classPublic = Reflect.getMetadata(IS_PUBLIC, controller) === true;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const errors: DeclaredError[] = [...declaredErrors(controller), ...declaredErrors(handler)];
+        facts.set(`${controller.name}_${name}`, { isPublic: classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true, errors });
+      }
+    }
+  }
+  return facts;
+}
