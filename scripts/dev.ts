@@ -1,43 +1,32 @@
 // `npm run dev`: the whole local stack in one process tree — embedded Postgres (unless
 // DATABASE_URL is set), the Intercom emulator wired to the BFF, and the BFF itself.
 import 'reflect-metadata';
-import { createApp } from '../src/app.factory';
-import { DEV_DEFAULTS, loadConfig } from '../src/config/config';
-import { ConfigError } from '../src/config/env-reader';
-import { type RunningPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { runOrExit, startService, stopOnSignals } from '../src/boot';
+import { DEV_DEFAULTS } from '../src/config/config';
 import { BOT_ADMIN_ID, type RunningEmulator, startIntercomEmulator } from '../tools/intercom-emulator/src';
 
-async function main(): Promise<void> {
+runOrExit(async () => {
   const startedAt = Date.now();
-  let config = loadConfig();
-  let postgres: RunningPostgres | undefined;
-  if (!config.database.url) {
-    postgres = await startEmbeddedPostgres();
-    config = { ...config, database: { ...config.database, url: postgres.url } };
-  }
   // The emulator stands in for Intercom unless INTERCOM_BASE_URL points elsewhere.
   let emulator: RunningEmulator | undefined;
-  if (!process.env.INTERCOM_BASE_URL) {
-    emulator = await startIntercomEmulator({
-      port: config.emulatorPort,
-      clientSecret: config.intercom.clientSecret,
-      webhookUrl: `http://127.0.0.1:${config.port}/webhooks/intercom`,
-    });
-    config = { ...config, intercom: { ...config.intercom, baseUrl: emulator.url } };
-  }
-  const app = await createApp(config);
-  await app.listen(config.port, config.host);
+  const service = await startService({
+    prepare: async (config) => {
+      if (process.env.INTERCOM_BASE_URL) return config;
+      emulator = await startIntercomEmulator({
+        port: config.emulatorPort,
+        clientSecret: config.intercom.clientSecret,
+        webhookUrl: `http://127.0.0.1:${config.port}/webhooks/intercom`,
+      });
+      return { ...config, intercom: { ...config.intercom, baseUrl: emulator.url } };
+    },
+  });
 
-  const shutdown = async (signal: string) => {
+  stopOnSignals(async (signal) => {
     process.stdout.write(`\n${signal}: stopping…\n`);
-    await app.close().catch(() => undefined);
-    await emulator?.close().catch(() => undefined);
-    await postgres?.stop().catch(() => undefined);
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    await service.stop(async () => emulator?.close());
+  });
 
+  const { config, postgres } = service;
   const lines = [
     `support-bff dev stack ready in ${Date.now() - startedAt} ms`,
     `  BFF        http://127.0.0.1:${config.port}   (docs: /docs, health: /health, ready: /ready)`,
@@ -54,9 +43,4 @@ async function main(): Promise<void> {
     `  FILE_LINK_SECRET=${config.files.linkSecret === DEV_DEFAULTS.fileLinkSecret ? config.files.linkSecret : '(from env)'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? `Invalid configuration: ${error.message}` : String(error)}\n`);
-  process.exit(1);
 });

@@ -44,9 +44,3 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'Resource'): AppError => new AppError('not_found', `${what} not found`);
-
-export interface ErrorEnvelope {
-  error: ErrorCode;
-  message: string;
-  requestId: string;
-}

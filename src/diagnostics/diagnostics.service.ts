@@ -4,7 +4,7 @@ import { AppError } from '../common/errors';
 import { DIAGNOSTICS_MAX_BYTES } from './diagnostics.dto';
 import { sanitizeDiagnostics } from './diagnostics.sanitizer';
 
-// Log-only (see README › Diagnostics): one structured line per report, already sanitised.
+// Log-only (see README › Local data, Diagnostics): one structured line per report, already sanitised.
 @Injectable()
 export class DiagnosticsService {
   private readonly logger = new Logger('Diagnostics');

@@ -5,7 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { In, type Repository } from 'typeorm';
-import { AppError } from '../common/errors';
+import { AppError, notFound } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import type { UploadedFileDto, UploadResponseDto } from './dto/files.dto';
@@ -29,8 +29,6 @@ export interface AttachmentLink {
 }
 
 export type FileResponse = { headers: Record<string, string> } & ({ redirectTo: string } | { body: Readable });
-
-const notFound = (): AppError => new AppError('not_found', 'File not found');
 
 @Injectable()
 export class FilesService {
@@ -67,7 +65,7 @@ export class FilesService {
   // The owner's own file: S3 answers with a redirect to a short-lived presigned URL, disk with the bytes.
   async ownerDownload(ownerId: string, id: string): Promise<FileResponse> {
     const file = await this.files.findOneBy({ id, ownerId });
-    if (!file) throw notFound();
+    if (!file) throw notFound('File');
     const redirectTo = await this.storage.directDownloadUrl(file.storageKey);
     if (redirectTo) return { redirectTo, headers: { 'cache-control': 'private, no-store', 'x-content-type-options': 'nosniff' } };
     return { body: await this.storage.get(file.storageKey), headers: fileHeaders(file) };
@@ -75,10 +73,10 @@ export class FilesService {
 
   // The link handed to Intercom: whoever holds a valid, unexpired signature gets the bytes.
   async publicDownload(id: string, expiry: unknown, token: unknown): Promise<FileResponse> {
-    if (!UUID.test(id)) throw notFound();
+    if (!UUID.test(id)) throw notFound('File');
     if (!this.signer.verify(id.toLowerCase(), expiry, token)) throw new AppError('forbidden', 'Link is invalid or expired');
     const file = await this.files.findOneBy({ id });
-    if (!file) throw notFound();
+    if (!file) throw notFound('File');
     return { body: await this.storage.get(file.storageKey), headers: fileHeaders(file) };
   }
 

@@ -25,7 +25,7 @@ import {
 } from './ticket.mapper';
 import { textToHtml } from '../messages/message.mapper';
 
-// Intercom ids are numeric; anything else cannot be a ticket and is not worth a round trip.
+// Intercom ticket ids are short alphanumeric strings; anything else cannot be a ticket and is not worth a round trip.
 const TICKET_ID = /^[0-9A-Za-z]{1,64}$/;
 const NO_USER_REPLIES = 'This ticket does not take replies; start a conversation instead';
 
