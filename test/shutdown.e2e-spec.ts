@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { IntercomService } from '../src/intercom/intercom.service';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 import { startTestStack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 describe('Graceful shutdown', () => {
   it('lets an in-flight request finish, refuses new ones, and closes the database pool', async () => {
@@ -19,7 +20,12 @@ describe('Graceful shutdown', () => {
     // The poll's snapshot fetch will take 600 ms at Intercom.
     stack.emulator.control.addFault({ method: 'GET', path: '/conversations/', latencyMs: 600 });
     const inFlight = fetch(`${stack.app.url}/api/conversations/${conversationId}/poll`, { headers: bearer(token) });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Closing starts once the poll is waiting on Intercom (not after a guessed delay).
+    await waitFor(() =>
+      stack.emulator.control.requests().some((request) => request.method === 'GET' && request.path === `/conversations/${conversationId}`)
+        ? true
+        : undefined,
+    );
     const dataSource = stack.app.app.get(DataSource);
     const closing = stack.app.close();
     const response = await inFlight;
