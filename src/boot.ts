@@ -29,14 +29,21 @@ export async function startService(options: StartOptions = {}): Promise<RunningS
     postgres = await startEmbeddedPostgres();
     config = { ...config, database: { ...config.database, url: postgres.url } };
   }
-  if (options.prepare) config = await options.prepare(config);
-  const app = await createApp(config);
-  await app.listen(config.port, config.host);
+  let app: NestFastifyApplication | undefined;
   const stop = async (before?: () => Promise<void>): Promise<void> => {
-    await app.close().catch(() => undefined);
+    await app?.close().catch(() => undefined);
     await before?.().catch(() => undefined);
     await postgres?.stop().catch(() => undefined);
   };
+  try {
+    if (options.prepare) config = await options.prepare(config);
+    app = await createApp(config);
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // A boot that fails half-way leaves no workers or database behind.
+    await stop();
+    throw error;
+  }
   return { app, config, postgres, stop };
 }
 
