@@ -18,6 +18,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { UnreadModule } from './unread/unread.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 // Feature modules are listed here; each owns its folder under src/.
@@ -34,6 +35,7 @@ const FEATURE_MODULES = [
   MessagesModule,
   ConversationsModule,
   TicketsModule,
+  UnreadModule,
   WebhooksModule,
 ];
 

@@ -2,6 +2,7 @@ import type { SessionUser } from '../src/common/auth.decorators';
 import { DevicesService } from '../src/devices/devices.service';
 import { IntercomService } from '../src/intercom/intercom.service';
 import { botBlocked, FakeTelegram, tooManyRequests, waitFor } from './helpers/fake-telegram';
+import { drainPushes } from './helpers/push-fakes';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 import { type TestStack, startTestStack } from './helpers/stack';
 
@@ -40,10 +41,10 @@ describe('Notifications (e2e: emulator webhooks → push)', () => {
     return { chatId, user, headers, conversationId: id };
   }
 
+  // Drain to idle: Intercom's deliveries, the inbox and the pushes it decided.
   const settle = async (): Promise<void> => {
     await stack.emulator.control.webhooksIdle(10_000);
-    // Processing is asynchronous; give the inbox worker time to act on what was acknowledged.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await drainPushes(stack.app);
   };
 
   beforeAll(async () => {
@@ -72,8 +73,7 @@ describe('Notifications (e2e: emulator webhooks → push)', () => {
     const button = push.body.reply_markup!.inline_keyboard[0][0];
     const url = new URL(button.web_app!.url);
     expect(`${url.origin}${url.pathname}`).toBe(MINI_APP_URL);
-    expect(url.searchParams.get('conversationId')).toBe(conversationId);
-    expect(url.searchParams.get('type')).toBe('conversation_reply');
+    expect(url.searchParams.get('tgWebAppStartParam')).toBe(`c_${conversationId}`);
 
     const poll = await fetch(`${stack.app.url}/api/conversations/${conversationId}/poll?since=0`, { headers });
     const body = (await poll.json()) as PollDto;
@@ -81,21 +81,22 @@ describe('Notifications (e2e: emulator webhooks → push)', () => {
     expect(stack.requestViolations()).toEqual([]);
   });
 
-  it('invites to rate on an operator close, and pushes nothing for notes or snoozes', async () => {
+  it('pushes nothing for notes, tells of a snooze, and invites to rate on an operator close', async () => {
     const { chatId, headers, conversationId } = await customer();
     await stack.emulator.operator.note(conversationId, 'internal: customer verified');
-    await stack.emulator.operator.snooze(conversationId, Math.floor(Date.now() / 1000) + 3600);
     await settle();
     expect(telegram.messagesTo(chatId)).toHaveLength(0);
+    await stack.emulator.operator.snooze(conversationId, Math.floor(Date.now() / 1000) + 3600);
+    await settle();
+    expect(telegram.messagesTo(chatId).map((call) => call.body.text)).toEqual([expect.stringContaining('We will get back to you')]);
     const snoozed = (await (await fetch(`${stack.app.url}/api/conversations/${conversationId}/poll`, { headers })).json()) as PollDto;
     expect(snoozed.state).toBe('snoozed');
 
     await stack.emulator.operator.close(conversationId);
-    const [push] = await waitFor(() => (telegram.messagesTo(chatId).length ? telegram.messagesTo(chatId) : undefined));
-    expect(push.body.text).toContain('How did we do?');
-    expect(new URL(push.body.reply_markup!.inline_keyboard[0][0].web_app!.url).searchParams.get('type')).toBe('conversation_closed');
     await settle();
-    expect(telegram.messagesTo(chatId)).toHaveLength(1);
+    const pushes = telegram.messagesTo(chatId);
+    expect(pushes).toHaveLength(2);
+    expect(pushes[1].body.text).toContain('How did we do?');
   });
 
   it('honours the notification settings: chatMessages for conversations, ticketUpdates for tickets', async () => {
@@ -115,7 +116,9 @@ describe('Notifications (e2e: emulator webhooks → push)', () => {
     await stack.emulator.operator.replyTicket(String(ticket.id), 'We are looking into it');
     const [reply] = await waitFor(() => (telegram.messagesTo(chatId).length ? telegram.messagesTo(chatId) : undefined));
     expect(reply.body.text).toContain('We are looking into it');
-    expect(new URL(reply.body.reply_markup!.inline_keyboard[0][0].web_app!.url).searchParams.get('ticketId')).toBe(String(ticket.id));
+    expect(new URL(reply.body.reply_markup!.inline_keyboard[0][0].web_app!.url).searchParams.get('tgWebAppStartParam')).toBe(
+      `t_${String(ticket.id)}`,
+    );
 
     await stack.emulator.operator.setTicketState(String(ticket.id), 'resolved');
     await waitFor(() => (telegram.messagesTo(chatId).length === 2 ? true : undefined));

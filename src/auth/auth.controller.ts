@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, type SessionUser } from '../common/auth.decorators';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ExchangeAuthDto, SessionDto, SessionUserDto, TelegramAuthDto } from './dto/auth.dto';
+import { UserLanguagesService } from '../notifications/user-languages.service';
 import { HostTokenService } from './host-token.service';
 import { SessionTokensService } from './session-tokens.service';
 import { TelegramInitDataService } from './telegram-init-data.service';
@@ -14,6 +15,7 @@ export class AuthController {
     private readonly telegram: TelegramInitDataService,
     private readonly hostTokens: HostTokenService,
     private readonly sessions: SessionTokensService,
+    private readonly languages: UserLanguagesService,
   ) {}
 
   @Public()
@@ -22,8 +24,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in from the Telegram Mini App (initData)' })
   @ApiOkResponse({ type: SessionDto })
   @ApiErrors(['unauthorized', 'initData is not signed by the bot, or is older than TELEGRAM_INIT_DATA_MAX_AGE_SECONDS'])
-  telegramLogin(@Body() body: TelegramAuthDto): Promise<SessionDto> {
-    return this.sessions.issue(this.telegram.verify(body.initData));
+  async telegramLogin(@Body() body: TelegramAuthDto): Promise<SessionDto> {
+    const { user, languageCode } = this.telegram.signIn(body.initData);
+    // Telegram's language_code is the language of this user's pushes.
+    await this.languages.rememberTelegram(user.userId, languageCode);
+    return this.sessions.issue(user);
   }
 
   @Public()

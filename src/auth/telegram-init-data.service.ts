@@ -12,6 +12,13 @@ interface TelegramUser {
   first_name?: string;
   last_name?: string;
   username?: string;
+  language_code?: string;
+}
+
+// A verified Mini App sign-in: the session's user, and the language Telegram reports for them.
+export interface TelegramSignIn {
+  user: SessionUser;
+  languageCode: string | null;
 }
 
 // Telegram Mini App initData check (https://core.telegram.org/bots/webapps#validating-data-received-via-the-mini-app):
@@ -22,6 +29,10 @@ export class TelegramInitDataService {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   verify(initData: string, now: Date = new Date()): SessionUser {
+    return this.signIn(initData, now).user;
+  }
+
+  signIn(initData: string, now: Date = new Date()): TelegramSignIn {
     const params = new URLSearchParams(initData);
     const keys = [...params.keys()];
     if (new Set(keys).size !== keys.length) throw this.invalid('initData has a repeated key');
@@ -39,7 +50,8 @@ export class TelegramInitDataService {
     if (ageSeconds < -MAX_FUTURE_SKEW_SECONDS) throw this.invalid('initData auth_date is in the future');
     const user = this.parseUser(params.get('user'));
     const name = [user.first_name, user.last_name].filter(Boolean).join(' ') || user.username || null;
-    return { userId: `tg:${user.id}`, telegramChatId: String(user.id), name, email: null };
+    const languageCode = typeof user.language_code === 'string' ? user.language_code : null;
+    return { user: { userId: `tg:${user.id}`, telegramChatId: String(user.id), name, email: null }, languageCode };
   }
 
   private parseUser(raw: string | null): TelegramUser {

@@ -70,6 +70,8 @@ export interface AppConfig {
   metrics: { port: number; host: string };
   // The commit this build was made from (GIT_COMMIT, set at image build time), shown by /health.
   commit: string | undefined;
+  // The unread index (src/unread): a cold user's index is rebuilt from Intercom at most once per refreshMs.
+  unread: { refreshMs: number };
 }
 
 // Intercom webhook inbox (src/webhooks): the inbox table is the queue its workers drain.
@@ -101,6 +103,13 @@ export interface PushConfig {
   previewLength: number;
   // Overrides of the notification templates (src/notifications/notification-templates.ts).
   templates: Record<string, string>;
+  // No push for an event while its user has a live stream open (api.md › Push payloads).
+  suppressWhileStreaming: boolean;
+  // How long a decided push is held by the instance sending it before another may take it over.
+  deliveryLeaseMs: number;
+  // Claims of one delivery (the first send plus take-overs after a crash) before it is given up.
+  maxClaims: number;
+  sweepIntervalMs: number;
 }
 
 function pushTemplates(value: string | undefined): Record<string, string> {
@@ -144,6 +153,10 @@ function pushConfig(read: EnvReader, production: boolean, miniAppUrl: string | u
     telegramMaxRetryAfterSeconds: read.int('TELEGRAM_MAX_RETRY_AFTER_SECONDS', 30, { min: 0, max: 300 }),
     previewLength: read.int('PUSH_PREVIEW_LENGTH', 120, { min: 10, max: 1000 }),
     templates: pushTemplates(read.optionalString('PUSH_TEMPLATES')),
+    suppressWhileStreaming: read.bool('PUSH_SUPPRESS_WHILE_STREAMING', true),
+    deliveryLeaseMs: read.int('PUSH_DELIVERY_LEASE_SECONDS', 300, { min: 5, max: 3600 }) * 1000,
+    maxClaims: read.int('PUSH_MAX_CLAIMS', 3, { min: 1, max: 20 }),
+    sweepIntervalMs: read.int('PUSH_SWEEP_INTERVAL_MS', 30_000, { min: 50, max: 600_000 }),
   };
 }
 
@@ -277,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       host: read.string('METRICS_HOST', read.string('HOST', '0.0.0.0')),
     },
     commit: gitCommit(read.optionalString('GIT_COMMIT')),
+    unread: { refreshMs: read.int('UNREAD_REFRESH_SECONDS', 60, { min: 1, max: 86_400 }) * 1000 },
   };
   if (config.metrics.port !== 0 && config.metrics.port === config.port) {
     throw new ConfigError('METRICS_PORT must differ from PORT (metrics are never served on the public port)');

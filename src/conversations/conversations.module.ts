@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CsatModule } from '../csat/csat.module';
 import { FilesModule } from '../files/files.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { UnreadIndexModule } from '../unread/unread-index.module';
 import { ConversationRead } from './conversation-read.entity';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationStarterService } from './conversation-starter.service';
@@ -12,7 +14,14 @@ import { ConversationsService } from './conversations.service';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ConversationRead, ConversationTopic]), FilesModule, CsatModule, MetricsModule],
+  imports: [
+    TypeOrmModule.forFeature([ConversationRead, ConversationTopic]),
+    FilesModule,
+    CsatModule,
+    MetricsModule,
+    UnreadIndexModule,
+    NotificationsModule,
+  ],
   controllers: [ConversationsController],
   providers: [ConversationsService, ConversationSnapshotsService, ConversationStarterService, SnapshotInvalidationBus],
   // The webhooks feature updates snapshots through ConversationSnapshotsService.

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import type { SessionUser } from '../common/auth.decorators';
 import { isDigits } from '../common/digits';
 import { AppError } from '../common/errors';
@@ -13,6 +13,8 @@ import { ClientMessagesService } from '../messages/client-messages.service';
 import type { MessageDto } from '../messages/message.dto';
 import { textToHtml } from '../messages/message.mapper';
 import type { ReplyDto } from '../messages/reply.dto';
+import { UserLanguagesService } from '../notifications/user-languages.service';
+import { type OperatorMessage, UnreadIndexService } from '../unread/unread-index.service';
 import { ConversationRead } from './conversation-read.entity';
 import { type ConversationSnapshot, fromStored } from './conversation-snapshot';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
@@ -44,6 +46,8 @@ export class ConversationsService {
     private readonly files: FilesService,
     private readonly csat: CsatService,
     @InjectRepository(ConversationRead) private readonly reads: Repository<ConversationRead>,
+    private readonly unread: UnreadIndexService,
+    private readonly languages: UserLanguagesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,14 +64,20 @@ export class ConversationsService {
       snapshots.push(...(await Promise.all(batch)).filter((snapshot) => snapshot.contactIds.has(contactId)));
     }
     const ids = snapshots.map((snapshot) => snapshot.id);
-    const [readMarks, ratedHere] = await Promise.all([this.readMarks(user.userId, ids), this.csat.ratedConversationIds(user.userId, ids)]);
+    // The list has seen every conversation of the user: the unread index is built (or caught up) from it.
+    for (const snapshot of snapshots) await this.indexSnapshot(user.userId, snapshot);
+    await this.unread.markWarm(user.userId);
+    const [unreadCounts, ratedHere] = await Promise.all([
+      this.unread.countsFor(user.userId, ids),
+      this.csat.ratedConversationIds(user.userId, ids),
+    ]);
     const conversations = snapshots
       .map((snapshot): ConversationSummaryDto => ({
         id: snapshot.id,
         title: snapshot.title,
         state: snapshot.state,
         snoozedUntil: snapshot.snoozedUntil,
-        unreadCount: this.unreadCount(snapshot, readMarks.get(snapshot.id) ?? 0),
+        unreadCount: unreadCounts.get(snapshot.id) ?? 0,
         lastMessage: lastMessage(snapshot),
         createdAt: snapshot.createdAt,
         updatedAt: Math.max(snapshot.updatedAt, snapshot.messages.at(-1)?.createdAt ?? 0),
@@ -91,16 +101,18 @@ export class ConversationsService {
       },
     );
     await this.starter.enrichContact(contactId, dto.meta, clientIp);
+    // The contact's locale (app_locale) is also the language of the user's pushes.
+    await this.languages.rememberContactLocale(user.userId, dto.meta?.locale);
     return this.get(user, conversationId);
   }
 
   async get(user: SessionUser, conversationId: string): Promise<ConversationDetailDto> {
     const snapshot = await this.owned(user, conversationId);
-    const [readMarks, rating] = await Promise.all([
-      this.readMarks(user.userId, [conversationId]),
+    await this.indexSnapshot(user.userId, snapshot);
+    const [unreadCounts, rating] = await Promise.all([
+      this.unread.countsFor(user.userId, [conversationId]),
       this.csat.ratingForConversation(user.userId, conversationId),
     ]);
-    const readUpTo = readMarks.get(conversationId) ?? 0;
     return {
       id: snapshot.id,
       title: snapshot.title,
@@ -109,7 +121,7 @@ export class ConversationsService {
       // The tag may still be on its way to Intercom (retried durably); our own table already knows.
       rated: this.isRated(snapshot) || rating !== null,
       rating,
-      unreadCount: this.unreadCount(snapshot, readUpTo),
+      unreadCount: unreadCounts.get(conversationId) ?? 0,
       createdAt: snapshot.createdAt,
       updatedAt: snapshot.updatedAt,
       messages: snapshot.messages.map(fromStored),
@@ -145,6 +157,7 @@ export class ConversationsService {
     // Up to the newest message the user can have seen (served from this same snapshot).
     const readUpTo = snapshot.messages.at(-1)?.createdAt ?? 0;
     await this.reads.upsert({ userId: user.userId, conversationId, readUpTo }, ['userId', 'conversationId']);
+    await this.unread.markSeen(this.reads.manager, user.userId, conversationId, operatorMessages(snapshot));
     // Operators see "seen" in Intercom; our own read mark does not depend on it.
     this.intercom
       .markRead(conversationId)
@@ -178,6 +191,13 @@ export class ConversationsService {
         const updated = await this.snapshots.apply(conversation);
         const stored = updated.messages.find((candidate) => candidate.id === partId);
         if (!stored) throw new AppError('service_unavailable', 'Intercom did not return the reply');
+        // Replying means having read what came before the reply.
+        await this.unread.markSeen(
+          this.reads.manager,
+          user.userId,
+          conversationId,
+          operatorMessages(updated).filter((message) => message.createdAt < stored.createdAt),
+        );
         return { result: { ...fromStored(stored), clientMessageId: dto.clientMessageId ?? null }, partId };
       },
     );
@@ -213,15 +233,16 @@ export class ConversationsService {
     return snapshot.tags.includes(this.config.csat.tagName);
   }
 
-  private unreadCount(snapshot: ConversationSnapshot, readUpTo: number): number {
-    return snapshot.messages.filter((message) => message.fromOperator && message.createdAt > readUpTo).length;
+  // Operator messages the index has not seen yet (no webhook brought them) are added; the read mark decides.
+  private async indexSnapshot(userId: string, snapshot: ConversationSnapshot): Promise<void> {
+    await this.unread.record(this.reads.manager, [userId], snapshot.id, operatorMessages(snapshot));
   }
+}
 
-  private async readMarks(userId: string, conversationIds: string[]): Promise<Map<string, number>> {
-    if (conversationIds.length === 0) return new Map();
-    const rows = await this.reads.findBy({ userId, conversationId: In(conversationIds) });
-    return new Map(rows.map((row) => [row.conversationId, row.readUpTo]));
-  }
+function operatorMessages(snapshot: ConversationSnapshot): OperatorMessage[] {
+  return snapshot.messages
+    .filter((message) => message.fromOperator)
+    .map((message) => ({ partId: message.id, createdAt: message.createdAt }));
 }
 
 function lastMessage(snapshot: ConversationSnapshot): MessageDto | null {

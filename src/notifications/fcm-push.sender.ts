@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { BatchResponse, Messaging, MulticastMessage } from 'firebase-admin/messaging';
 import type { PushConfig } from '../config/config';
-import { type PushNotification, type PushOutcome, type PushSender, sleep } from './push-sender';
+import { itemKey, type PushNotification, type PushOutcome, type PushSender, sleep } from './push-sender';
 
 // FCM's answers that mean the token will never work again: delete the device.
 const DEAD = new Set(['registration-token-not-registered', 'mismatched-credential', 'invalid-registration-token']);
@@ -85,13 +85,16 @@ export class FcmPushSender implements PushSender {
     return retry;
   }
 
+  // api.md › Push payloads: one collapse key / tag / thread per conversation or ticket, so a newer
+  // push replaces the older on the device; the badge is the user's unread total.
   private message(tokens: string[], notification: PushNotification): MulticastMessage {
+    const key = itemKey(notification.data);
     return {
       tokens,
       notification: { title: notification.title, body: notification.body },
       data: { ...notification.data },
-      android: { priority: 'high' },
-      apns: { payload: { aps: { sound: 'default' } } },
+      android: { priority: 'high', collapseKey: key, notification: { tag: key, notificationCount: notification.badge } },
+      apns: { headers: { 'apns-collapse-id': key }, payload: { aps: { badge: notification.badge, threadId: key, sound: 'default' } } },
     };
   }
 }

@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
 import { MetricsModule } from '../metrics/metrics.module';
-import { NotificationsService } from './notifications.service';
+import { UnreadIndexModule } from '../unread/unread-index.module';
 import { PushChannels } from './push-channels';
+import { PushDecisionsService } from './push-decisions.service';
+import { PushDispatcherService } from './push-dispatcher.service';
+import { StreamPresence } from './stream-presence';
+import { UserLanguagesService } from './user-languages.service';
 
-@Module({ imports: [DevicesModule, MetricsModule], providers: [NotificationsService, PushChannels], exports: [NotificationsService] })
+@Module({
+  imports: [DevicesModule, MetricsModule, UnreadIndexModule],
+  providers: [PushDecisionsService, PushDispatcherService, PushChannels, StreamPresence, UserLanguagesService],
+  exports: [PushDecisionsService, PushDispatcherService, UserLanguagesService],
+})
 export class NotificationsModule {}

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { PushConfig } from '../config/config';
-import { type PushNotification, type PushOutcome, type PushSender, sleep } from './push-sender';
+import { itemKey, type PushNotification, type PushOutcome, type PushSender, sleep } from './push-sender';
 
 interface TelegramConfig {
   botToken: string;
@@ -11,7 +11,9 @@ interface TelegramConfig {
 // afterMs: the wait Telegram asked for (429 retry_after); otherwise exponential backoff applies.
 type Attempt = { kind: 'delivered' } | { kind: 'dead' } | { kind: 'retry'; afterMs?: number } | { kind: 'failed'; reason: string };
 
-const BUTTON_TEXT = 'Open';
+// A Direct Link (https://t.me/<bot>/<app>) is opened with `startapp`, which Telegram hands to the
+// Mini App as its start parameter (and signs into initData's start_param).
+const isDirectLink = (url: URL): boolean => url.hostname === 't.me';
 
 // Telegram Bot API sendMessage to the user's private chat (a Mini App has no other push), with a
 // web_app button that opens the Mini App at the conversation or ticket. 429 waits retry_after;
@@ -77,17 +79,22 @@ export class TelegramPushSender implements PushSender {
     return { kind: 'failed', reason: `status ${response.status}` };
   }
 
+  // The button opens the Mini App at the item: start parameter c_<conversationId> / t_<ticketId>.
+  // With a Direct Link it is a url button with `startapp`; with the Mini App's own URL a web_app
+  // button carrying `tgWebAppStartParam`, the launch parameter Telegram itself puts in the query.
   private message(chatId: string, notification: PushNotification): Record<string, unknown> {
     const url = new URL(this.telegram.miniAppUrl);
-    const { data } = notification;
-    if ('conversationId' in data) url.searchParams.set('conversationId', data.conversationId);
-    else url.searchParams.set('ticketId', data.ticketId);
-    url.searchParams.set('type', data.type);
+    const startParameter = itemKey(notification.data);
+    const directLink = isDirectLink(url);
+    url.searchParams.set(directLink ? 'startapp' : 'tgWebAppStartParam', startParameter);
+    const button = directLink
+      ? { text: notification.button, url: url.toString() }
+      : { text: notification.button, web_app: { url: url.toString() } };
     return {
       chat_id: chatId,
       text: `${notification.title}\n${notification.body}`.trim(),
       link_preview_options: { is_disabled: true },
-      reply_markup: { inline_keyboard: [[{ text: BUTTON_TEXT, web_app: { url: url.toString() } }]] },
+      reply_markup: { inline_keyboard: [[button]] },
     };
   }
 }

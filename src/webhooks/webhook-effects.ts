@@ -1,51 +1,66 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { ConversationSnapshotsService } from '../conversations/conversation-snapshots.service';
 import type { IntercomConversation, IntercomTicket } from '../intercom/intercom.service';
-import type { ConversationPushKind, TicketPushKind } from '../notifications/notification-content';
-import { NotificationsService } from '../notifications/notifications.service';
+import type { IntercomPartLike } from '../messages/message.mapper';
+import { conversationTrigger, ticketTrigger } from '../notifications/notification-content';
+import { PushDecisionsService } from '../notifications/push-decisions.service';
+import { userIdsOf } from '../notifications/push-recipients';
 import { isCustomerFacing } from '../tickets/ticket.mapper';
-
-// Operator actions a customer is told about. Snoozes, reopens, assignments, tags, notes and the
-// customer's own messages only refresh what polls see (see README › Webhooks for why).
-const CONVERSATION_PUSHES: Readonly<Record<string, ConversationPushKind>> = {
-  'conversation.admin.replied': 'conversation_reply',
-  'conversation.admin.single.created': 'conversation_reply',
-  'conversation.admin.closed': 'conversation_closed',
-};
-const TICKET_PUSHES: Readonly<Record<string, TicketPushKind>> = {
-  'ticket.admin.replied': 'ticket_reply',
-  'ticket.state.updated': 'ticket_state',
-};
+import { type Db, operatorMessagesOf, UnreadIndexService } from '../unread/unread-index.service';
 
 interface NotificationPayload {
   data?: { item?: { type?: unknown; id?: unknown } };
 }
 
-// What one recorded Intercom event does. Safe to run again (the snapshot update is idempotent;
-// pushes are sent only after everything that could fail and force a retry has succeeded).
+// What one recorded Intercom event does, inside the worker's transaction (db): the poll snapshot,
+// the unread index and the push decisions. Returns the deliveries to send after the commit; no
+// network call happens here. Safe to run again: every write is keyed by Intercom's part ids.
 @Injectable()
 export class WebhookEffects {
   constructor(
     private readonly snapshots: ConversationSnapshotsService,
-    private readonly notifications: NotificationsService,
+    private readonly unread: UnreadIndexService,
+    private readonly pushes: PushDecisionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async apply(topic: string, payload: unknown): Promise<void> {
+  async apply(topic: string, payload: unknown, db: Db): Promise<string[]> {
     const item = (payload as NotificationPayload | null)?.data?.item;
-    if (!item || typeof item.id !== 'string') return;
+    if (!item || typeof item.id !== 'string') return [];
     if (item.type === 'conversation' && topic.startsWith('conversation')) {
-      const conversation = item as IntercomConversation;
-      // Every instance's poll snapshot follows (LISTEN/NOTIFY inside the snapshot service).
-      await this.snapshots.applyFromWebhook(conversation);
-      const kind = CONVERSATION_PUSHES[topic];
-      if (kind) await this.notifications.notifyConversation(kind, conversation);
-      return;
+      return this.applyConversation(topic, item as IntercomConversation, db);
     }
     if (item.type === 'ticket' && topic.startsWith('ticket.')) {
       const ticket = item as IntercomTicket;
-      const kind = TICKET_PUSHES[topic];
       // Back-office and tracker tickets are invisible to customers: nothing to tell them.
-      if (kind && isCustomerFacing(ticket)) await this.notifications.notifyTicket(kind, ticket);
+      if (!isCustomerFacing(ticket)) return [];
+      const trigger = ticketTrigger(topic, ticket, this.config.intercom.adminId, this.config.push.previewLength);
+      if (!trigger) return [];
+      return this.pushes.decide(db, await userIdsOf(db, ticket.contacts?.contacts ?? []), trigger);
+    }
+    return [];
+  }
+
+  private async applyConversation(topic: string, conversation: IntercomConversation, db: Db): Promise<string[]> {
+    // Every instance's poll snapshot follows (LISTEN/NOTIFY inside the snapshot service).
+    await this.snapshots.applyFromWebhook(conversation);
+    const userIds = await userIdsOf(db, conversation.contacts?.contacts ?? []);
+    await this.unread.record(db, userIds, conversation.id, operatorMessagesOf(conversation));
+    if (topic === 'conversation.user.replied') await this.markSeenByReply(db, conversation);
+    const trigger = conversationTrigger(topic, conversation, this.config.intercom.adminId, this.config.push.previewLength);
+    return trigger ? this.pushes.decide(db, userIds, trigger) : [];
+  }
+
+  // A user who replied (from any device or the Messenger) has read what came before the reply.
+  private async markSeenByReply(db: Db, conversation: IntercomConversation): Promise<void> {
+    const parts = (conversation.conversation_parts?.conversation_parts ?? []) as IntercomPartLike[];
+    const reply = parts.findLast((part) => part.part_type === 'comment' && part.author?.type === 'user');
+    if (!reply?.author?.id || !reply.created_at) return;
+    const author = (conversation.contacts?.contacts ?? []).filter((contact) => contact.id === reply.author!.id);
+    for (const userId of await userIdsOf(db, author.length ? author : [{ id: reply.author.id }])) {
+      await this.unread.markSeenUpTo(db, userId, conversation.id, reply.created_at * 1000 - 1);
     }
   }
 }

@@ -4,6 +4,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
+import { PushDispatcherService } from '../notifications/push-dispatcher.service';
 import { WebhookEffects } from './webhook-effects';
 
 interface DueEvent {
@@ -18,10 +19,12 @@ const WAKE_COALESCE_MS = 10;
 const CLEANUP_BATCH = 1000;
 const ERROR_MAX_LENGTH = 500;
 
-// Drains webhook_events: each worker claims one due row with FOR UPDATE SKIP LOCKED, applies its
-// effects and marks it processed in the same transaction. Instances share the table, so no event
-// runs twice; if a process dies mid-event, Postgres drops its lock and the row is due again.
+// Drains webhook_events: each worker claims a batch of due rows with FOR UPDATE SKIP LOCKED, applies
+// their effects and marks them processed in the same transaction. Instances share the table, so no
+// event runs twice; if a process dies mid-event, Postgres drops its lock and the rows are due again.
 // Failures back off exponentially (next_attempt_at) up to WEBHOOK_MAX_ATTEMPTS, then failed_at.
+// The transaction holds no network call: pushes are only decided in it (push_deliveries rows) and
+// sent after the commit, when the connection is back in the pool.
 @Injectable()
 export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhookInbox');
@@ -34,6 +37,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly effects: WebhookEffects,
+    private readonly pushes: PushDispatcherService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -69,6 +73,8 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   // Returns whether an event was claimed (processed or failed), i.e. whether to look again at once.
   async processNext(): Promise<boolean> {
     const runner = this.dataSource.createQueryRunner();
+    const decided: string[] = [];
+    let claimed = false;
     await runner.connect();
     try {
       await runner.startTransaction();
@@ -81,7 +87,13 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
         [this.config.webhooks.batchSize],
       )) as DueEvent[];
       const processed: string[] = [];
-      for (const event of events) if (await this.handle(runner, event)) processed.push(event.id);
+      for (const event of events) {
+        const deliveries = await this.handle(runner, event);
+        if (deliveries) {
+          processed.push(event.id);
+          decided.push(...deliveries);
+        }
+      }
       // One statement for the whole batch's successes: fewer round trips (and less garbage) per event.
       if (processed.length > 0) {
         await runner.query(
@@ -90,22 +102,29 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
         );
       }
       await runner.commitTransaction();
-      return events.length > 0;
+      claimed = events.length > 0;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
       await runner.release();
     }
+    // Committed: the decisions are durable and ours to send (a sweeper takes over if we die now).
+    this.pushes.enqueue(decided);
+    return claimed;
   }
 
-  // Applies one event's effects; a failure is recorded (retry or give up) and false returned.
-  private async handle(runner: QueryRunner, event: DueEvent): Promise<boolean> {
+  // Applies one event's effects under a savepoint, so a failing event leaves no partial writes in the
+  // batch; returns the pushes it decided, or undefined after recording the failure (retry or give up).
+  private async handle(runner: QueryRunner, event: DueEvent): Promise<string[] | undefined> {
+    await runner.query('SAVEPOINT webhook_event');
     try {
-      await this.effects.apply(event.topic, event.payload);
+      const deliveries = await this.effects.apply(event.topic, event.payload, runner.manager);
+      await runner.query('RELEASE SAVEPOINT webhook_event');
       this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(event.topic), outcome: 'processed' });
-      return true;
+      return deliveries;
     } catch (error) {
+      await runner.query('ROLLBACK TO SAVEPOINT webhook_event');
       const attempts = event.attempts + 1;
       const final = attempts >= this.config.webhooks.maxAttempts;
       const delayMs = Math.min(this.config.webhooks.retryDelayMs * 2 ** (attempts - 1), this.config.webhooks.retryDelayMaxMs);
@@ -121,7 +140,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
       const log = { eventId: event.id, topic: event.topic, attempts, err: error };
       if (final) this.logger.error(log, 'Webhook event failed for good');
       else this.logger.warn({ ...log, retryInMs: delayMs }, 'Webhook event failed; will retry');
-      return false;
+      return undefined;
     }
   }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { UnreadIndexModule } from '../unread/unread-index.module';
 import { WebhookEffects } from './webhook-effects';
 import { WebhookInboxMetrics } from './webhook-inbox.metrics';
 import { WebhookInboxWorker } from './webhook-inbox.worker';
@@ -9,7 +10,7 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [ConversationsModule, NotificationsModule, MetricsModule],
+  imports: [ConversationsModule, NotificationsModule, MetricsModule, UnreadIndexModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookInboxWorker, WebhookEffects, WebhookInboxMetrics],
 })

@@ -3,10 +3,19 @@ import { Agent } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Credential } from 'firebase-admin/app';
 
+// The FCM v1 `messages:send` body (https://firebase.google.com/docs/reference/fcm/rest/v1/projects.messages), snake_case on the wire.
+export interface FcmMessage {
+  token: string;
+  notification?: { title: string; body: string };
+  data?: Record<string, string>;
+  android?: { priority?: string; collapse_key?: string; notification?: { tag?: string; notification_count?: number } };
+  apns?: { headers?: Record<string, string>; payload: { aps: { badge?: number; 'thread-id'?: string; sound?: string } } };
+}
+
 export interface FcmRequest {
   path: string;
   authorization: string | undefined;
-  body: { message: { token: string; notification?: { title: string; body: string }; data?: Record<string, string> } };
+  body: { message: FcmMessage };
 }
 
 interface FcmAnswer {

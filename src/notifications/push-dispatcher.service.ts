@@ -1,0 +1,159 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { DEVICE_PLATFORMS } from '../devices/device.entity';
+import { DevicesService } from '../devices/devices.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { UnreadIndexService } from '../unread/unread-index.service';
+import type { PushContent } from './push-decisions.service';
+import type { PushDeliveryStatus } from './push-delivery.entity';
+import { PushChannels } from './push-channels';
+import type { PushData, PushNotification } from './push-sender';
+import { StreamPresence } from './stream-presence';
+
+const CONCURRENCY = 8;
+const SWEEP_BATCH = 50;
+
+interface DeliveryRow {
+  user_id: string;
+  content: PushContent;
+}
+
+// Sends decided pushes, always outside any transaction: the deciding worker hands over the ids
+// after its commit; a sweeper takes over deliveries whose claim ran out (their sender died).
+// A crash after a send and before its row is marked means that push goes out once more.
+@Injectable()
+export class PushDispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Push');
+  private readonly queue: string[] = [];
+  private active = 0;
+  private readonly idleWaiters: (() => void)[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly devices: DevicesService,
+    private readonly channels: PushChannels,
+    private readonly unread: UnreadIndexService,
+    private readonly presence: StreamPresence,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Instances that only acknowledge webhooks (WEBHOOK_WORKERS=0) send nothing either.
+    if (this.config.webhooks.workers === 0) return;
+    this.sweepTimer = setInterval(() => void this.sweep(), this.config.push.sweepIntervalMs).unref();
+  }
+
+  // In-flight sends finish (bounded by the senders' timeouts); queued ones stay claimed in the
+  // table and are taken over by a sweeper once their claim runs out.
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweepTimer);
+    this.queue.length = 0;
+    await this.idle();
+  }
+
+  // Deliveries this instance has claimed (decided, committed): sent in the background.
+  enqueue(deliveryIds: readonly string[]): void {
+    if (this.stopped) return;
+    this.queue.push(...deliveryIds);
+    this.pump();
+  }
+
+  // Resolves when nothing is queued or being sent here.
+  idle(): Promise<void> {
+    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  // Claims deliveries whose claim ran out (their instance died between deciding and finishing).
+  async sweep(): Promise<void> {
+    try {
+      // TypeORM's postgres driver answers an UPDATE … RETURNING with [rows, affectedCount].
+      const [rows] = await this.dataSource.query<[{ id: string; claims: number }[], number]>(
+        `UPDATE push_deliveries SET claims = claims + 1, claimed_until = now() + make_interval(secs => $1::double precision / 1000)
+         WHERE id IN (SELECT id FROM push_deliveries WHERE status = 'pending' AND claimed_until < now()
+                      ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id, claims`,
+        [this.config.push.deliveryLeaseMs, SWEEP_BATCH],
+      );
+      for (const row of rows) {
+        if (row.claims > this.config.push.maxClaims) {
+          this.logger.error({ deliveryId: row.id, claims: row.claims }, 'Push given up after repeated take-overs');
+          await this.finish(String(row.id), 'failed');
+        } else {
+          this.logger.warn({ deliveryId: row.id, claims: row.claims }, 'Taking over a push whose sender did not finish');
+          this.enqueue([String(row.id)]);
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Push sweep failed');
+    }
+  }
+
+  private pump(): void {
+    while (this.active < CONCURRENCY && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      this.active += 1;
+      void this.deliver(id)
+        .catch((error: unknown) => this.logger.error({ err: error, deliveryId: id }, 'Push delivery failed; a sweep will retry it'))
+        .finally(() => {
+          this.active -= 1;
+          this.pump();
+          if (this.active === 0 && this.queue.length === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+        });
+    }
+  }
+
+  private async deliver(id: string): Promise<void> {
+    const [row] = await this.dataSource.query<DeliveryRow[]>(
+      "SELECT user_id, content FROM push_deliveries WHERE id = $1 AND status = 'pending'",
+      [id],
+    );
+    if (!row) return;
+    if (this.config.push.suppressWhileStreaming && (await this.presence.isStreaming(row.user_id))) {
+      await this.finish(id, 'suppressed');
+      return;
+    }
+    const [targets, unread] = await Promise.all([this.devices.devicesFor(row.user_id), this.unread.summary(row.user_id)]);
+    const notification = toNotification(row.content, id, unread.total);
+    let delivered = 0;
+    let failed = 0;
+    for (const platform of DEVICE_PLATFORMS) {
+      const tokens = targets.filter((target) => target.platform === platform).map((target) => target.token);
+      if (tokens.length === 0) continue;
+      const outcome = await this.channels.sender(platform).send(tokens, notification);
+      for (const token of outcome.deadTokens) await this.devices.removeDevice(platform, token);
+      this.metrics.pushSends.inc({ platform, outcome: 'delivered' }, outcome.delivered);
+      this.metrics.pushSends.inc({ platform, outcome: 'failed' }, outcome.failed);
+      this.metrics.pushSends.inc({ platform, outcome: 'dead_token' }, outcome.deadTokens.length);
+      delivered += outcome.delivered;
+      failed += outcome.failed;
+      this.logger.log(
+        { deliveryId: id, type: notification.data.type, platform, ...outcome, deadTokens: outcome.deadTokens.length },
+        'Push sent',
+      );
+    }
+    await this.finish(id, delivered === 0 && failed > 0 ? 'failed' : 'sent');
+  }
+
+  private async finish(id: string, status: PushDeliveryStatus): Promise<void> {
+    await this.dataSource.query("UPDATE push_deliveries SET status = $2, finished_at = now() WHERE id = $1 AND status = 'pending'", [
+      id,
+      status,
+    ]);
+  }
+}
+
+function toNotification(content: PushContent, eventId: string, badge: number): PushNotification {
+  const data: PushData =
+    'conversationId' in content.target
+      ? { type: content.kind, conversationId: content.target.conversationId, eventId }
+      : { type: content.kind, ticketId: content.target.ticketId, eventId };
+  return { title: content.title, body: content.body, data, badge, button: content.button };
+}
