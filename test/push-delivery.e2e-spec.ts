@@ -111,6 +111,26 @@ describe('Push delivery and the unread badge (e2e)', () => {
       expect(pushesTo(who.fcmToken).map((message) => message.apns?.payload.aps.badge)).toEqual([1, 2]);
     });
 
+    it('refreshes a cold index from Intercom at most once per window, answering from the index in between', async () => {
+      const who = await customer();
+      await stack.emulator.operator.reply(who.conversationId, 'while Intercom search is down');
+      await settle();
+      const fault = stack.emulator.control.addFault({ method: 'POST', path: '/conversations/search', status: 503, count: 5 });
+      try {
+        stack.emulator.control.resetRequests();
+        const failed = await unread(who);
+        expect(failed.status).toBe(502);
+        const searches = stack.emulator.control.count('POST', '/conversations/search');
+        expect(searches).toBeGreaterThan(0);
+        // Within UNREAD_REFRESH_SECONDS: no second refresh; the webhook-fed index answers.
+        const again = await unread(who);
+        expect(again.body).toEqual({ total: 1, conversations: [{ id: who.conversationId, unreadCount: 1 }] });
+        expect(stack.emulator.control.count('POST', '/conversations/search')).toBe(searches);
+      } finally {
+        stack.emulator.control.clearFaults(fault.id);
+      }
+    });
+
     it('clears the badge after a read on another device, and counts again from there', async () => {
       const who = await customer();
       await stack.emulator.operator.reply(who.conversationId, 'please check');
