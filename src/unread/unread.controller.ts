@@ -1,24 +1,23 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type SessionUser } from '../common/auth.decorators';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { UnreadDto } from './dto/unread.dto';
 import { UnreadService } from './unread.service';
 
 @ApiTags('unread')
-@ApiBearerAuth('session')
 @Controller('api/unread')
 export class UnreadController {
   constructor(private readonly unread: UnreadService) {}
 
   @Get()
   @ApiOperation({
-    summary: 'Unread operator/bot messages per conversation',
+    summary: 'Unread operator/bot messages per conversation (the badge)',
     description:
-      'The same numbers as `unreadCount` in the conversation list. Served from the unread index (no Intercom call once it is built); a user whose index was never built is refreshed from Intercom at most once per UNREAD_REFRESH_SECONDS.',
+      'The same numbers as `unreadCount` in the conversation list; only conversations with unread messages are listed. Served from the unread index with no Intercom call once it is built; a user whose index was never built is refreshed from Intercom at most once per UNREAD_REFRESH_SECONDS.',
   })
   @ApiOkResponse({ type: UnreadDto })
-  @ApiUnauthorizedResponse({ description: 'Missing or invalid session' })
-  @ApiBadGatewayResponse({ description: 'The index had to be built and Intercom could not answer' })
+  @ApiErrors(['service_unavailable', 'the index had to be built and Intercom could not answer'])
   get(@CurrentUser() user: SessionUser): Promise<UnreadDto> {
     return this.unread.unread(user);
   }
