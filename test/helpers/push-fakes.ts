@@ -7,7 +7,7 @@ import { PushDispatcherService } from '../../src/notifications/push-dispatcher.s
 import type { PushSender } from '../../src/notifications/push-sender';
 import type { TestApp } from './app';
 import { type FakeFcm, fakeCredential } from './fake-fcm';
-import { waitFor } from './fake-telegram';
+import { waitFor } from './wait';
 
 // firebase-admin itself (fake credential, an agent that reaches the loopback FCM), as the app's
 // mobile sender. FCM is the process edge: nothing else can stand in for Google here.
