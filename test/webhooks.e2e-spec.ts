@@ -4,6 +4,7 @@ import { signWebhook } from '../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './helpers/app';
 import { createTestDatabase } from './helpers/database';
 import { FakeTelegram, waitFor } from './helpers/fake-telegram';
+import { drainPushes } from './helpers/push-fakes';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 
 const SECRET = 'test-intercom-client-secret';
@@ -175,7 +176,7 @@ describe('Webhooks (e2e)', () => {
       });
       const later = await deliver(app, raw);
       expect(await later.json()).toEqual({ received: true, duplicate: true });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await drainPushes(app);
       expect(telegram.calls.filter((call) => call.body.text.includes('only once'))).toHaveLength(1);
     });
   });
@@ -203,7 +204,7 @@ describe('Webhooks (e2e)', () => {
         await waitFor(() => processedAt(id));
         // Intercom redelivers to the new instance: acknowledged, not processed again.
         expect(await (await deliver(restarted, raw)).json()).toEqual({ received: true, duplicate: true });
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await drainPushes(restarted);
         expect(pushesFor('survives a restart')).toBe(1);
       } finally {
         await restarted.close();
@@ -229,6 +230,7 @@ describe('Webhooks (e2e)', () => {
         await query(databaseUrl, 'SELECT pg_terminate_backend($1)', [(dying as unknown as { processID: number }).processID]);
         await dying.end().catch(() => undefined);
         await waitFor(() => processedAt(id));
+        await drainPushes(app);
         expect(pushesFor('after a crash')).toBe(1);
       } finally {
         await app.close();
@@ -248,7 +250,7 @@ describe('Webhooks (e2e)', () => {
           const rows = await query(databaseUrl, 'SELECT id FROM webhook_events WHERE id = ANY($1) AND processed_at IS NOT NULL', [ids]);
           return rows.length === ids.length ? true : undefined;
         });
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await drainPushes(first, second);
         expect(ids.map((id) => pushesFor(`shared ${id}`))).toEqual(ids.map(() => 1));
       } finally {
         await Promise.all([first.close(), second.close()]);
