@@ -8,6 +8,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
+  // Every response of a test BFF is checked against the OpenAPI document it serves.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/contract-setup.ts'],
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 30000,
 };

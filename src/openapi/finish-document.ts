@@ -2,7 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { type ErrorCode, STATUS_BY_CODE } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import type { DeclaredError } from './api-errors.decorator';
-import { CONFIG_LIMIT, type ConfigLimit, OPEN_SCHEMAS } from './schema.decorators';
+import { CONFIG_LIMIT, type ConfigLimit, ONE_OF_REQUIRED, OPEN_SCHEMAS } from './schema.decorators';
 
 // @nestjs/swagger exports the document type but not its parts.
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
@@ -148,6 +148,9 @@ function closeRequestSchemas(document: OpenAPIObject): void {
       const body = item[method]?.requestBody;
       if (body && 'content' in body) follow(body.content['application/json']?.schema);
     }
+  }
+  for (const [name, fields] of ONE_OF_REQUIRED) {
+    if (schemas[name]) schemas[name].anyOf = fields.map((field) => ({ required: [field] }));
   }
   for (const name of reached) {
     const schema = schemas[name];

@@ -96,6 +96,8 @@ describe('OpenAPI document', () => {
     expect(schemas.ConversationReasonDto.additionalProperties).toBe(false);
     expect(schemas.DiagnosticsDto.additionalProperties).toBeUndefined();
     expect(schemas.IntercomNotificationDto.additionalProperties).toBeUndefined();
+    expect(schemas.CreateConversationDto.anyOf).toEqual([{ required: ['body'] }, { required: ['reason'] }]);
+    expect(schemas.CreateCsatDto.anyOf).toEqual([{ required: ['ticketId'] }, { required: ['conversationId'] }]);
     expect(schemas.ReplyDto.properties.body).toMatchObject({ minLength: 1, maxLength: 10000, pattern: '\\S' });
     const since = document.paths['/api/conversations/{id}/poll'].get!.parameters!.find((parameter: Json) => parameter.name === 'since');
     expect(since).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 0 } });

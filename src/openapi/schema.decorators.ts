@@ -6,6 +6,16 @@ export const AcceptsUnknownFields = (): ClassDecorator => (target) => {
   OPEN_SCHEMAS.add(target.name);
 };
 
+// A request DTO that needs at least one of several optional fields (checked by its service): the
+// schema says so with anyOf of `required` lists.
+export const ONE_OF_REQUIRED = new Map<string, string[]>();
+
+export const RequiresOneOf =
+  (...fields: string[]): ClassDecorator =>
+  (target) => {
+    ONE_OF_REQUIRED.set(target.name, fields);
+  };
+
 // Decorators run before configuration is read: a schema that is limited by a configured value
 // carries this marker, and finishDocument writes the configured number into maxItems.
 export const CONFIG_LIMIT = 'x-max-items-from';

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { type AppConfig, loadConfig } from '../../src/config/config';
+import { registerContract, unregisterContract } from './contract-registry';
 import { createTestDatabase } from './database';
 
 export interface TestApp {
@@ -19,5 +20,16 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { app, config, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  const url = `http://127.0.0.1:${port}`;
+  // From here on every response of this app is checked against its own /docs/json.
+  await registerContract(url);
+  return {
+    app,
+    config,
+    url,
+    close: async () => {
+      unregisterContract(url);
+      await app.close();
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { TextLength } from '../../common/text-length';
 import { IsAttachmentIds } from '../../files/dto/files.dto';
 import { MessageDto } from '../../messages/message.dto';
 import { IsClientMessageId, MESSAGE_BODY_MAX, NOT_BLANK } from '../../messages/reply.dto';
+import { RequiresOneOf } from '../../openapi/schema.decorators';
 
 export class ConversationReasonDto {
   @ApiProperty({
@@ -23,6 +24,7 @@ export class ConversationReasonDto {
   sub?: string;
 }
 
+@RequiresOneOf('body', 'reason')
 export class CreateConversationDto {
   @ApiPropertyOptional({
     pattern: NOT_BLANK.source,

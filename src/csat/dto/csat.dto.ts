@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { Optional } from '../../common/optional';
+import { RequiresOneOf } from '../../openapi/schema.decorators';
 import { TextLength } from '../../common/text-length';
 import { COMPLAINT_CATEGORIES, type ComplaintCategory } from '../complaint.entity';
 
 const INTERCOM_ID = /^[A-Za-z0-9_-]+$/;
 const ID_SCHEMA = { pattern: INTERCOM_ID.source };
 
+@RequiresOneOf('ticketId', 'conversationId')
 export class CreateCsatDto {
   @ApiProperty({ minimum: 1, maximum: 5, type: 'integer' })
   @IsInt()

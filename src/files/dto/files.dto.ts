@@ -38,7 +38,7 @@ export const UPLOAD_BODY_SCHEMA = {
       type: 'array',
       minItems: 1,
       ...maxItemsFrom('MAX_FILES_PER_MSG'),
-      items: { type: 'string', format: 'binary' },
+      items: { type: 'string', format: 'binary', minLength: 1 },
       description:
         'One or more parts named "file": at most MAX_FILES_PER_MSG (default 10), each at most MAX_FILE_MB (default 20 MB). ' +
         'Allowed by content: JPEG, PNG, GIF, WEBP, BMP, PDF, MP4, UTF-8 text. Parts of another name are refused (400).',
