@@ -15,6 +15,21 @@ export function ApiErrors(...errors: DeclaredError[]): MethodDecorator & ClassDe
   };
 }
 
+const OWN_AUTH = 'support-bff:api-own-auth';
+export type SecurityRequirement = Record<string, string[]>;
+
+// A @Public() route that authenticates the caller itself (e.g. a session or a stream ticket): the
+// document declares these alternatives as its security, and its 401.
+export function ApiOwnAuth(...requirements: SecurityRequirement[]): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    Reflect.defineMetadata(OWN_AUTH, requirements, descriptor.value as object);
+  };
+}
+
+export function ownAuth(holder: object): SecurityRequirement[] | undefined {
+  return Reflect.getMetadata(OWN_AUTH, holder) as SecurityRequirement[] | undefined;
+}
+
 export function declaredErrors(holder: object): DeclaredError[] {
   return (Reflect.getMetadata(API_ERRORS, holder) as DeclaredError[] | undefined) ?? [];
 }

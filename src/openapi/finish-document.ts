@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { type ErrorCode, STATUS_BY_CODE } from '../common/errors';
+import { ERROR_CODES, type ErrorCode, STATUS_BY_CODE } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import type { DeclaredError } from './api-errors.decorator';
 import { CONFIG_LIMIT, type ConfigLimit, ONE_OF_REQUIRED, OPEN_SCHEMAS } from './schema.decorators';
@@ -12,6 +12,8 @@ type Schema = Record<string, unknown> & { type?: string; additionalProperties?: 
 export interface RouteFacts {
   isPublic: boolean;
   errors: DeclaredError[];
+  // Security of a public route that checks a credential itself.
+  ownAuth?: Record<string, string[]>[];
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -65,12 +67,14 @@ export function finishDocument(document: OpenAPIObject, facts: Map<string, Route
 }
 
 function finishOperation(operation: OperationObject, method: string, route: RouteFacts, config: AppConfig): void {
-  operation.security = route.isPublic ? [] : [{ session: [] }];
+  operation.security = route.ownAuth ?? (route.isPublic ? [] : [{ session: [] }]);
   const errors = new Map<ErrorCode, string>();
   const add = (code: ErrorCode, when?: string) => errors.set(code, when ?? errors.get(code) ?? WHEN[code]);
   if (!route.isPublic) {
     add('unauthorized');
     add('rate_limited');
+  } else if (route.ownAuth) {
+    add('unauthorized');
   }
   if (BODY_METHODS.has(method)) {
     add('bad_request');
@@ -87,6 +91,12 @@ function finishOperation(operation: OperationObject, method: string, route: Rout
   }
   add('internal_error');
 
+  // An error response declared with Nest's own decorators (@ApiBadRequestResponse…) and no body
+  // is still the envelope: its status's codes, its description as the route's "when".
+  for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
+    if (Number(status) < 400 || 'content' in response || '$ref' in response) continue;
+    for (const code of ERROR_CODES) if (STATUS_BY_CODE[code] === Number(status)) add(code, response.description || undefined);
+  }
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errors.keys()) byStatus.set(STATUS_BY_CODE[code], [...(byStatus.get(STATUS_BY_CODE[code]) ?? []), code]);
   for (const [status, codes] of byStatus) {

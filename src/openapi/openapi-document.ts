@@ -3,7 +3,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { IS_PUBLIC } from '../common/auth.decorators';
 import type { AppConfig } from '../config/config';
-import { declaredErrors, type DeclaredError } from './api-errors.decorator';
+import { declaredErrors, type DeclaredError, ownAuth } from './api-errors.decorator';
 import { ErrorEnvelopeDto } from './error-envelope.dto';
 import { finishDocument, type RouteFacts } from './finish-document';
 
@@ -45,7 +45,8 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
         const handler = (controller.prototype as Record<string, unknown>)[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const errors: DeclaredError[] = [...declaredErrors(controller), ...declaredErrors(handler)];
-        facts.set(`${controller.name}_${name}`, { isPublic: classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true, errors });
+        const isPublic = classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true;
+        facts.set(`${controller.name}_${name}`, { isPublic, errors, ownAuth: ownAuth(handler) });
       }
     }
   }

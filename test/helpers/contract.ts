@@ -96,9 +96,11 @@ export class Contract {
     return problems;
   }
 
-  // api.md: an unknown route is a 404 (401 under /api/ without a valid session), as the envelope.
+  // api.md: an unknown route is a 404 (401 under /api/ without a valid session), a known path with
+  // another method may be a 405; always the envelope.
   private checkUnknownRoute(exchange: Exchange): string[] {
     const expected = exchange.url.pathname.startsWith('/api/') ? [401, 404] : [404];
+    if (this.operations.some((operation) => operation.pattern.test(exchange.url.pathname))) expected.push(405);
     if (!expected.includes(exchange.status)) return [`status ${exchange.status} for a route the document does not have`];
     if (exchange.body === undefined) return [];
     try {
