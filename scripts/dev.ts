@@ -4,6 +4,9 @@ import 'reflect-metadata';
 import { runOrExit, startService, stopOnSignals } from '../src/boot';
 import { DEV_DEFAULTS } from '../src/config/config';
 import { BOT_ADMIN_ID, type RunningEmulator, startIntercomEmulator } from '../tools/intercom-emulator/src';
+import { applyDevEnvironment } from './dev-env';
+
+applyDevEnvironment();
 
 runOrExit(async () => {
   const startedAt = Date.now();
@@ -30,6 +33,7 @@ runOrExit(async () => {
   const lines = [
     `support-bff dev stack ready in ${Date.now() - startedAt} ms`,
     `  BFF        http://127.0.0.1:${config.port}   (docs: /docs, health: /health, ready: /ready)`,
+    `  Metrics    ${config.metrics.port === 0 ? 'off (METRICS_PORT=0)' : `http://127.0.0.1:${config.metrics.port}/metrics`}`,
     `  Postgres   ${postgres ? `embedded, ${postgres.url}` : 'DATABASE_URL'}`,
     emulator
       ? `  Intercom   emulator at ${emulator.url} (any bearer token; bot admin ${BOT_ADMIN_ID}; play operator with Intercom's own API, webhooks signed to the BFF)`

@@ -2,23 +2,41 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import type { AppConfig } from './config/config';
 
 // Structured JSON logs through Fastify's own pino: every request gets a child logger carrying its
 // request id, and one "request completed" line. We used nestjs-pino first; its request logging is a
 // Nest middleware, and on Fastify any Nest middleware runs through @fastify/middie, which cost a
 // quarter of the poll's throughput (README › Benchmarks). Credentials are never logged.
-export function createRootLogger(config: AppConfig): Logger {
-  return pino({
+export function createRootLogger(config: Pick<AppConfig, 'logLevel' | 'logFormat'>, destination?: NodeJS.WritableStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { service: 'support-bff' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature"]', 'headers.authorization'],
       censor: '[redacted]',
     },
-  });
+  };
+  if (config.logFormat === 'pretty') {
+    // Dev on a terminal: one coloured line per entry, written synchronously in this thread (no
+    // transport worker). Loaded only here: pino-pretty is a dev dependency.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pretty = require('pino-pretty') as typeof PinoPretty;
+    const stream = pretty.build({
+      colorize: destination === undefined && process.stdout.isTTY,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,service,context',
+      messageFormat: '{if context}[{context}] {end}{msg}',
+      sync: true,
+      destination: destination ?? 1,
+    });
+    return pino(options, stream);
+  }
+  // Production JSON: the level as its name ("info"), which log pipelines index without a lookup table.
+  const json = { ...options, formatters: { level: (label: string) => ({ level: label }) } };
+  return destination ? pino(json, destination) : pino(json);
 }
 
 // The request's logger for code running on its behalf (services, guards, the error filter).
@@ -49,13 +67,18 @@ export function registerRequestLogging(fastify: FastifyInstance): void {
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
+// Nest's boot narration: a line per module ("… dependencies initialized"), per controller and per
+// route. Useful when debugging the wiring, noise otherwise: logged at debug.
+const NEST_STARTUP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 // Nest's LoggerService over pino: accepts Nest's (message, ...params, context) and pino's
 // ({ fields }, message) styles alike.
 export class AppLogger implements LoggerService {
   constructor(private readonly root: Logger) {}
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params[params.length - 1];
+    this.write(typeof context === 'string' && NEST_STARTUP_CONTEXTS.has(context) ? 'debug' : 'info', message, params);
   }
   error(message: unknown, ...params: unknown[]): void {
     this.write('error', message, params);

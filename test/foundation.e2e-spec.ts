@@ -23,7 +23,7 @@ describe('Foundation (e2e)', () => {
     it('answers /health with ok', async () => {
       const response = await call('/health');
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: 'ok' });
+      expect(await response.json()).toEqual({ status: 'ok', version: expect.any(String), commit: null });
     });
 
     it('answers /ready with the database check', async () => {

@@ -36,6 +36,8 @@ export interface AppConfig {
   // Origins allowed to call /api/* and /auth/* from a browser (CORS_ORIGINS; default: our own).
   corsOrigins: string[];
   logLevel: LogLevel;
+  // json in production; pretty (pino-pretty, a dev dependency) is what `npm run dev` picks on a terminal.
+  logFormat: 'json' | 'pretty';
   trustProxy: string | false;
   bodyLimitBytes: number;
   database: { url: string | undefined; poolSize: number };
@@ -189,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl,
     corsOrigins: parseCorsOrigins(read.optionalString('CORS_ORIGINS'), publicBaseUrl),
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
     trustProxy: read.optionalString('TRUSTED_PROXY') ?? false,
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 256 * 1024, { min: 1024 }),
     database: {
@@ -292,6 +295,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     commit: gitCommit(read.optionalString('GIT_COMMIT')),
     unread: { refreshMs: read.int('UNREAD_REFRESH_SECONDS', 60, { min: 1, max: 86_400 }) * 1000 },
   };
+  if (production && config.logFormat === 'pretty') {
+    throw new ConfigError('LOG_FORMAT=pretty is for development (pino-pretty is not installed in production); use json');
+  }
   if (config.metrics.port !== 0 && config.metrics.port === config.port) {
     throw new ConfigError('METRICS_PORT must differ from PORT (metrics are never served on the public port)');
   }

@@ -1,27 +1,35 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth.decorators';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { IntercomGateway } from '../intercom/intercom.gateway';
+import { type BuildInfo, packageVersion } from './build-info';
 import { LivenessDto, ReadinessDto } from './health.dto';
 
 @ApiTags('health')
 @Public()
 @Controller()
 export class HealthController {
+  private readonly build: BuildInfo;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly intercom: IntercomGateway,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.build = { version: packageVersion(), commit: config.commit ?? null };
+  }
 
   @Get('health')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness: 200 whenever the process is up' })
+  @ApiOperation({ summary: 'Liveness: 200 whenever the process is up; carries the build version' })
   @ApiOkResponse({ type: LivenessDto })
-  liveness(): { status: 'ok' } {
-    return { status: 'ok' };
+  liveness(): LivenessDto {
+    return { status: 'ok', ...this.build };
   }
 
   @Get('ready')

@@ -12,4 +12,12 @@ export class ReadinessDto {
 
 export class LivenessDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ description: 'package version', example: '0.1.0' }) version!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'commit the build was made from (GIT_COMMIT at build time), null when unknown',
+    example: '3239089c0ffee',
+  })
+  commit!: string | null;
 }
