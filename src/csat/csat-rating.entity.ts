@@ -5,6 +5,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Entity('csat_ratings')
 @Index('uq_csat_user_ticket', ['userId', 'ticketId'], { unique: true, where: '"ticket_id" IS NOT NULL' })
 @Index('uq_csat_user_conversation', ['userId', 'conversationId'], { unique: true, where: '"ticket_id" IS NULL' })
+@Index('ix_csat_ratings_tag_failed', ['tagFailedAt'], { where: 'tag_failed_at IS NOT NULL' })
 @Check('ck_csat_stars', '"stars" BETWEEN 1 AND 5')
 @Check('ck_csat_target', '"ticket_id" IS NOT NULL OR "conversation_id" IS NOT NULL')
 export class CsatRating {
@@ -28,4 +29,11 @@ export class CsatRating {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  // Set when the Intercom tag was given up (a dead letter, replayable); cleared by a replay.
+  @Column({ name: 'tag_failed_at', type: 'timestamptz', nullable: true })
+  tagFailedAt!: Date | null;
+
+  @Column({ name: 'tag_error', type: 'varchar', length: 500, nullable: true })
+  tagError!: string | null;
 }

@@ -116,7 +116,7 @@ export class CsatService implements OnApplicationBootstrap {
       await this.intercom.tagConversation(followUp.conversationId!, this.config.csat.tagName);
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'service_unavailable')) {
-        this.logger.warn({ ratingId: followUp.ratingId, code: error instanceof AppError ? error.code : 'unknown' }, 'CSAT tag not applied');
+        await this.giveUp(followUp.ratingId, error);
         return;
       }
       await this.enqueue(followUp);
@@ -134,6 +134,39 @@ export class CsatService implements OnApplicationBootstrap {
         singletonKey: followUp.ratingId,
       })
       .catch((error: unknown) => this.logger.error({ err: error, ratingId: followUp.ratingId }, 'Could not queue the CSAT follow-up'));
+  }
+
+  // Dead letters (src/dead-letters): a replay clears the give-up and queues the tag again.
+  async retryTag(ratingId: string): Promise<boolean> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ratingId)) return false;
+    const [rating] = await this.dataSource.query<{ user_id: string; conversation_id: string }[]>(
+      `WITH replayed AS (
+         UPDATE csat_ratings SET tag_failed_at = NULL, tag_error = NULL
+         WHERE id = $1 AND tag_failed_at IS NOT NULL AND conversation_id IS NOT NULL RETURNING user_id, conversation_id)
+       SELECT user_id, conversation_id FROM replayed`,
+      [ratingId],
+    );
+    if (!rating) return false;
+    await this.enqueue({
+      ratingId,
+      userId: rating.user_id,
+      ticketId: null,
+      conversationId: rating.conversation_id,
+      verifyOwnership: false,
+    });
+    return true;
+  }
+
+  // Intercom refused the tag for good (conversation gone, or a 4xx such as a token without the
+  // tags scope): retrying cannot help until someone fixes the cause, so the rating keeps a dead letter.
+  private async giveUp(ratingId: string, error: unknown): Promise<void> {
+    const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    const status = error instanceof IntercomRejectedError ? error.upstreamStatus : undefined;
+    await this.dataSource.query('UPDATE csat_ratings SET tag_failed_at = now(), tag_error = $2 WHERE id = $1', [
+      ratingId,
+      status ? `Intercom ${status}: ${reason}` : reason,
+    ]);
+    this.logger.warn({ ratingId, code: error instanceof AppError ? error.code : 'unknown', status }, 'CSAT tag given up');
   }
 
   // Job handler: throwing (Intercom still down) leaves the job for a backed-off retry.
@@ -158,7 +191,7 @@ export class CsatService implements OnApplicationBootstrap {
       // A conversation that no longer exists (or that Intercom refuses to tag) will not become
       // taggable by retrying; an outage is retried.
       if (error instanceof IntercomRejectedError || (error instanceof AppError && error.code === 'not_found')) {
-        this.logger.warn({ ratingId: followUp.ratingId, err: error }, 'CSAT tag given up');
+        await this.giveUp(followUp.ratingId, error);
         return;
       }
       throw error;

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CsatService } from '../csat/csat.service';
+
+export interface DeadLetter {
+  // `webhook:<Intercom notification id>` or `csat:<rating id>`: what `webhooks:replay` takes.
+  id: string;
+  kind: 'webhook' | 'csat-tag';
+  // Webhook topic, or the conversation the CSAT tag was for.
+  subject: string;
+  attempts: number | null;
+  error: string | null;
+  failedAt: Date;
+}
+
+const LIST_LIMIT = 1000;
+
+// Work that failed for good and is kept for a human: webhook events that used up
+// WEBHOOK_MAX_ATTEMPTS (webhook_events.failed_at) and CSAT tags Intercom refused for good
+// (csat_ratings.tag_failed_at). Replaying one puts it back in its queue as new: the inbox workers
+// of any instance take the event at their next poll (WEBHOOK_POLL_INTERVAL_MS); the CSAT tag goes back to its durable job.
+@Injectable()
+export class DeadLettersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly csat: CsatService,
+  ) {}
+
+  async list(): Promise<DeadLetter[]> {
+    const [webhooks, tags] = await Promise.all([
+      this.dataSource.query<{ id: string; topic: string; attempts: number; last_error: string | null; failed_at: Date }[]>(
+        'SELECT id, topic, attempts, last_error, failed_at FROM webhook_events WHERE failed_at IS NOT NULL ORDER BY failed_at LIMIT $1',
+        [LIST_LIMIT],
+      ),
+      this.dataSource.query<{ id: string; conversation_id: string; tag_error: string | null; tag_failed_at: Date }[]>(
+        'SELECT id, conversation_id, tag_error, tag_failed_at FROM csat_ratings WHERE tag_failed_at IS NOT NULL ORDER BY tag_failed_at LIMIT $1',
+        [LIST_LIMIT],
+      ),
+    ]);
+    return [
+      ...webhooks.map((row): DeadLetter => ({
+        id: `webhook:${row.id}`,
+        kind: 'webhook',
+        subject: row.topic,
+        attempts: row.attempts,
+        error: row.last_error,
+        failedAt: row.failed_at,
+      })),
+      ...tags.map((row): DeadLetter => ({
+        id: `csat:${row.id}`,
+        kind: 'csat-tag',
+        subject: `conversation ${row.conversation_id}`,
+        attempts: null,
+        error: row.tag_error,
+        failedAt: row.tag_failed_at,
+      })),
+    ].sort((left, right) => left.failedAt.getTime() - right.failedAt.getTime());
+  }
+
+  // Replays one dead letter; false if there is none by that id (unknown, or not failed).
+  // A bare id is taken as a webhook notification id.
+  async replay(id: string): Promise<boolean> {
+    if (id.startsWith('csat:')) return this.csat.retryTag(id.slice('csat:'.length));
+    const eventId = id.startsWith('webhook:') ? id.slice('webhook:'.length) : id;
+    // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
+    const replayed = await this.dataSource.query<{ id: string }[]>(
+      `WITH replayed AS (
+         UPDATE webhook_events SET failed_at = NULL, attempts = 0, last_error = NULL, next_attempt_at = now()
+         WHERE id = $1 AND failed_at IS NOT NULL RETURNING id)
+       SELECT id FROM replayed`,
+      [eventId],
+    );
+    return replayed.length > 0;
+  }
+
+  async replayAll(): Promise<string[]> {
+    const replayed: string[] = [];
+    for (const letter of await this.list()) if (await this.replay(letter.id)) replayed.push(letter.id);
+    return replayed;
+  }
+}
