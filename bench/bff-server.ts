@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/app.factory';
 import { ConversationSnapshotsService } from '../src/conversations/conversation-snapshots.service';
 import { loadConfig } from '../src/config/config';
@@ -30,6 +31,9 @@ async function main(): Promise<void> {
   const bare = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), { logger: false });
   await bare.listen(Number(process.env.BARE_PORT), '127.0.0.1');
   process.send?.({ ready: true });
+  // The metrics phase: the same app with METRICS_PORT=0 (no request hook, no listener), in this
+  // same process so both see the same machine; started on demand, after the memory phase.
+  let metricsOff: INestApplication | undefined;
   // Event-loop delay, read per phase: tells a stall in this process from one elsewhere.
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
@@ -44,6 +48,13 @@ async function main(): Promise<void> {
       process.send?.(usage.user + usage.system);
     }
     if (message === 'snapshots') process.send?.(app.get(ConversationSnapshotsService).size);
+    if (message === 'metrics-off-start') {
+      void (async () => {
+        metricsOff = await createApp({ ...config, metrics: { ...config.metrics, port: 0 }, webhooks: { ...config.webhooks, workers: 0 } });
+        await metricsOff.listen(Number(process.env.METRICS_OFF_PORT), '127.0.0.1');
+        process.send?.('metrics-off-started');
+      })();
+    }
     if (message === 'loop') {
       const ms = (ns: number) => Math.round(ns / 1e5) / 10;
       process.send?.({ p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });
@@ -56,7 +67,7 @@ async function main(): Promise<void> {
     }
   });
   const stop = async () => {
-    await Promise.all([app.close(), bare.close()]);
+    await Promise.all([app.close(), bare.close(), metricsOff?.close()]);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

@@ -17,6 +17,9 @@ const CONNECTIONS = 50;
 const WEBHOOK_DURATION = Number(process.env.BENCH_WEBHOOK_DURATION ?? 20);
 // Bare and poll runs alternate this many times (see the throughput phase).
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+// The metrics phase: poll with metrics on and off alternate this many times, this long each.
+const METRICS_ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? ROUNDS);
+const METRICS_DURATION = Number(process.env.BENCH_METRICS_DURATION ?? DURATION);
 const FRESHNESS_MS = 3000;
 const CLIENT_POLL_INTERVAL_MS = 1000;
 const SNAPSHOTS = Number(process.env.BENCH_SNAPSHOTS ?? 10_000);
@@ -132,7 +135,7 @@ async function main(): Promise<void> {
   });
   const postgres = await startEmbeddedPostgres();
   const emulator = await startIntercomEmulator({ port: 0, clientSecret: secrets.INTERCOM_CLIENT_SECRET, validateRequests: false });
-  const [port, barePort] = [await freePort(), await freePort()];
+  const [port, barePort, metricsPort, metricsOffPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const profileDir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   const base = `http://127.0.0.1:${port}`;
   const server: ChildProcess = fork(join(ROOT, 'dist/bench-build/bench/bff-server.js'), [], {
@@ -146,6 +149,10 @@ async function main(): Promise<void> {
       NODE_ENV: 'production',
       PORT: String(port),
       BARE_PORT: String(barePort),
+      // Metrics on, as in production (default 9464 could be a dev server's); the off twin is METRICS_OFF_PORT.
+      METRICS_PORT: String(metricsPort),
+      METRICS_HOST: '127.0.0.1',
+      METRICS_OFF_PORT: String(metricsOffPort),
       PUBLIC_BASE_URL: base,
       DATABASE_URL: postgres.url,
       INTERCOM_BASE_URL: emulator.url,
@@ -325,6 +332,48 @@ async function main(): Promise<void> {
       `${(intercomCalls / windows).toFixed(2)} per window (target ≤ 1)`,
       intercomCalls <= windows ? 'MET' : 'MISSED',
     );
+
+    // 2b. What metrics cost a poll: the same app with METRICS_PORT=0 in the same process, poll
+    // runs alternating on/off, each on run compared with the off run just before it.
+    await ask(server, 'metrics-off-start');
+    const offPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOffPort}`);
+    await load({ url: offPollUrl, connections: CONNECTIONS, duration: 3, headers: auth }); // warm-up
+    const metricsRuns: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
+    const metricsCpu: { on: number[]; off: number[] } = { on: [], off: [] };
+    for (let round = 0; round < METRICS_ROUNDS; round += 1) {
+      for (const [kind, url] of [
+        ['off', offPollUrl],
+        ['on', pollUrl],
+      ] as const) {
+        const before = await ask<number>(server, 'cpu');
+        const result = await load({ url, connections: CONNECTIONS, duration: METRICS_DURATION, headers: auth });
+        metricsCpu[kind].push(((await ask<number>(server, 'cpu')) - before) / result.total);
+        metricsRuns[kind].push(result);
+      }
+    }
+    const metricsPairs = metricsRuns.on.map((run, index) => run.requestsPerSecond / metricsRuns.off[index].requestsPerSecond);
+    const metricsRatio = median(metricsPairs);
+    const [metricsOn, metricsOff] = [combine(metricsRuns.on), combine(metricsRuns.off)];
+    row(
+      `poll throughput with metrics on (req/s, ${METRICS_ROUNDS} runs of ${METRICS_DURATION} s, each after a METRICS_PORT=0 run)`,
+      Math.round(metricsOn.requestsPerSecond),
+      `metrics off ${Math.round(metricsOff.requestsPerSecond)}`,
+      `${metricsRatio.toFixed(3)}× median of pairs [${metricsPairs.map((pair) => pair.toFixed(3)).join(' ')}] (target ≥ 0.97)`,
+      metricsRatio >= 0.97 && metricsOn.non2xx + metricsOn.errors === 0 ? 'MET' : 'MISSED',
+    );
+    row(
+      'server CPU per poll, metrics on / off (µs, median of runs)',
+      `on ${median(metricsCpu.on).toFixed(1)}`,
+      `off ${median(metricsCpu.off).toFixed(1)}`,
+      `+${(median(metricsCpu.on) - median(metricsCpu.off)).toFixed(1)} µs`,
+      'info',
+    );
+    const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    const pollSeries =
+      /^http_request_duration_seconds_count\{method="GET",route="\/api\/conversations\/:id\/poll",status_code="200"\} (\d+)$/m.exec(
+        await scrape.text(),
+      );
+    row('polls counted on /metrics (all phases)', pollSeries?.[1] ?? 'none', '', 'http_request_duration_seconds_count', 'info');
 
     // 3. Freshness: a client polling every second sees an operator reply how soon after the webhook?
     const delays: number[] = [];

@@ -103,6 +103,8 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     expect(metrics.value('intercom_requests_total', { operation: 'conversations.find', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(metrics.value('intercom_request_duration_seconds_count', { operation: 'conversations.find' })).toBeGreaterThanOrEqual(1);
     expect(metrics.value('intercom_breaker_state')).toBe(0);
+    expect(metrics.value('service_ready')).toBe(1);
+    expect(metrics.value('intercom_rate_budget_per_minute')).toBe(stack.app.config.intercom.rateLimitPerMinute);
 
     const missing = await callJson(`${stack.app.url}/api/conversations/424242424`, 'GET', token);
     expect(missing.status).toBe(404);

@@ -1,13 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth.decorators';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { IntercomGateway } from '../intercom/intercom.gateway';
 import { type BuildInfo, packageVersion } from './build-info';
 import { LivenessDto, ReadinessDto } from './health.dto';
+import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
 @Public()
@@ -16,9 +15,7 @@ export class HealthController {
   private readonly build: BuildInfo;
 
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly intercom: IntercomGateway,
+    private readonly readinessService: ReadinessService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.build = { version: packageVersion(), commit: config.commit ?? null };
@@ -37,21 +34,8 @@ export class HealthController {
   @ApiOkResponse({ type: ReadinessDto, description: 'Ready' })
   @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'Not ready (the body says which check failed)' })
   async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
-    const database = await this.databaseUp();
-    // Half-open counts as ready: the breaker is probing and traffic is what heals it.
-    const intercom = this.intercom.state;
-    const ready = database && intercom !== 'open';
-    void reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ok' : 'unavailable', checks: { database: database ? 'up' : 'down', intercom } };
-  }
-
-  private async databaseUp(): Promise<boolean> {
-    try {
-      // Terminus's TypeORM indicator: SELECT 1 with a timeout.
-      await this.health.check([() => this.database.pingCheck('database', { timeout: 1000 })]);
-      return true;
-    } catch {
-      return false;
-    }
+    const readiness = await this.readinessService.check();
+    void reply.status(readiness.status === 'ok' ? 200 : 503);
+    return readiness;
   }
 }

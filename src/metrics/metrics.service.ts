@@ -40,6 +40,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly intercomRateBudget = new Gauge({
+    name: 'intercom_rate_budget_per_minute',
+    help: 'Intercom calls per minute this instance allows itself (INTERCOM_RATE_LIMIT_PER_MIN)',
+    registers: [this.registry],
+  });
+
+  readonly serviceReady = new Gauge({
+    name: 'service_ready',
+    help: '1 when GET /ready would answer 200 (database answers, Intercom circuit not open), else 0',
+    registers: [this.registry],
+  });
+
   readonly intercomBreakerState = new Gauge({
     name: 'intercom_breaker_state',
     help: 'Intercom circuit breaker: 0 closed, 1 half open, 2 open',
@@ -109,6 +121,7 @@ export class MetricsService {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.enabled = config.metrics.port !== 0;
+    this.intercomRateBudget.set(config.intercom.rateLimitPerMinute);
     this.registry.registerMetric(this.httpRequestDuration as unknown as Metric);
     // Event-loop lag, heap, GC, handles: only when served (each call installs process-wide observers).
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
