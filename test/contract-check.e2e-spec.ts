@@ -35,7 +35,7 @@ describe('Contract check of e2e responses against the served OpenAPI', () => {
   });
 
   it('accepts what the document says', () => {
-    expect(contract.check(exchange('GET', '/health', 200, { status: 'ok' }))).toEqual([]);
+    expect(contract.check(exchange('GET', '/health', 200, { status: 'ok', version: '0.1.0', commit: null }))).toEqual([]);
     expect(contract.check(exchange('GET', '/api/tickets/search?q=a', 401, envelope('unauthorized')))).toEqual([]);
     expect(
       contract.check(
@@ -55,7 +55,7 @@ describe('Contract check of e2e responses against the served OpenAPI', () => {
     expect(contract.check(exchange('GET', '/health', 418, { status: 'ok' }))).toEqual([
       expect.stringMatching(/^GET \/health → 418: status 418 is not documented/),
     ]);
-    expect(contract.check(exchange('GET', '/health', 200, { status: 'fine' }))).toEqual([
+    expect(contract.check(exchange('GET', '/health', 200, { status: 'fine', version: '0.1.0', commit: null }))).toEqual([
       expect.stringMatching(/^GET \/health → 200: body\/status must be equal to one of the allowed values/),
     ]);
     expect(
@@ -77,7 +77,7 @@ describe('Contract check of e2e responses against the served OpenAPI', () => {
     ]);
     expect(
       contract.check({
-        ...exchange('GET', '/health', 200, { status: 'ok' }),
+        ...exchange('GET', '/health', 200, { status: 'ok', version: '0.1.0', commit: null }),
         headers: new Headers({ 'content-type': 'application/json' }),
       }),
     ).toEqual(['GET /health → 200: no X-Request-Id header']);
