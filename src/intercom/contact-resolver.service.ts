@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import type { Repository } from 'typeorm';
 import type { SessionUser } from '../common/auth.decorators';
 import { IntercomContact } from './intercom-contact.entity';
-import { IntercomGateway, IntercomRejectedError } from './intercom.gateway';
+import { IntercomConflictError, IntercomGateway } from './intercom.gateway';
 
 // Finds or creates the caller's Intercom contact (external_id = our user id), remembering the
 // mapping in Postgres (and a small memory cache) so each user costs Intercom one lookup ever.
@@ -58,9 +58,10 @@ export class ContactResolverService {
       );
       return created.id;
     } catch (error) {
-      // Another instance created it first (Intercom answers 409): use that one.
-      if (error instanceof IntercomRejectedError && error.upstreamStatus === 409) {
-        const raced = await this.findByExternalId(user.userId);
+      // Another instance (or an earlier attempt whose answer was lost) created it first. Search may
+      // not show it for minutes ("This delay can take a few minutes"), so the 409's own id is used.
+      if (error instanceof IntercomConflictError) {
+        const raced = error.existingId ?? (await this.findByExternalId(user.userId));
         if (raced) return raced;
       }
       throw error;

@@ -17,6 +17,26 @@ export class IntercomRejectedError extends AppError {
   }
 }
 
+// Intercom answered 409 `conflict`: what was to be created exists already. For contacts its message
+// names the existing one ("A contact matching those details already exists with id=…"; documented
+// in Intercom-OpenAPI PR #543), which is how a create race is settled while search lags behind.
+export class IntercomConflictError extends IntercomRejectedError {
+  constructor(readonly existingId: string | undefined) {
+    super(409);
+  }
+}
+
+const EXISTING_ID = /already exists with id=([0-9a-f]+)/i;
+
+function existingIdIn(error: IntercomError): string | undefined {
+  const errors = (error.body as { errors?: { message?: unknown }[] } | undefined)?.errors ?? [];
+  for (const entry of errors) {
+    const match = typeof entry.message === 'string' ? EXISTING_ID.exec(entry.message) : null;
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
 export interface CallOptions {
   // Reads are retried once on a 5xx/network failure; writes never (that would double-post).
   idempotent: boolean;
@@ -133,6 +153,7 @@ export class IntercomGateway implements OnModuleDestroy {
         this.logger.warn({ operation: name }, 'Intercom rate limit hit');
         return new AppError('service_unavailable', 'Intercom is busy, try again shortly');
       }
+      if (status === 409) return new IntercomConflictError(existingIdIn(error));
       if (status < 500) {
         this.logger.warn({ operation: name, status }, 'Intercom rejected a request');
         return new IntercomRejectedError(status);

@@ -18,6 +18,8 @@ export interface Route {
 /** What route modules get from the server: state, webhook emission, attachment download. */
 export interface Ctx {
   store: Store;
+  /** How long a new contact stays out of search results (ms). */
+  searchLagMs: number;
   baseUrl(): string;
   emit(topic: string, item: Record<string, unknown>): void;
   attachments(urls: unknown, options?: { imagesOnly?: boolean }): Promise<Attachment[]>;

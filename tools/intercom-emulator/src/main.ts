@@ -6,12 +6,16 @@ async function main(): Promise<void> {
   const port = Number(process.env.EMULATOR_PORT ?? 4010);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`EMULATOR_PORT must be a port number, got ${process.env.EMULATOR_PORT}`);
+  const lag = process.env.EMULATOR_SEARCH_LAG_MS;
+  if (lag !== undefined && lag !== '' && !/^\d+$/.test(lag))
+    throw new Error(`EMULATOR_SEARCH_LAG_MS must be a whole number of milliseconds, got ${lag}`);
   const emu = await startIntercomEmulator({
     port,
     host: process.env.EMULATOR_HOST ?? '127.0.0.1',
     webhookUrl: process.env.INTERCOM_WEBHOOK_URL || undefined,
     clientSecret: process.env.INTERCOM_CLIENT_SECRET || undefined,
     ticketPrefix: process.env.EMULATOR_TICKET_PREFIX || undefined,
+    searchLagMs: lag ? Number(lag) : undefined,
     logger: (m) => console.log(`[intercom-emulator] ${m}`),
   });
   console.log(

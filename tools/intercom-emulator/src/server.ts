@@ -26,6 +26,10 @@ export interface EmulatorOptions {
   webhookTimeoutMs?: number; // per delivery attempt (default 5000)
   validateRequests?: boolean; // record request violations (default true)
   validateResponses?: boolean; // record the emulator's own response violations (default false; on in its tests)
+  // A new contact is missing from POST /contacts/search for this long (default 2000 ms; 0 = at once).
+  // Intercom: "If a contact has recently been created, there is a possibility that it will not yet
+  // be available when searching. [...] This delay can take a few minutes."
+  searchLagMs?: number;
   logger?: (msg: string) => void;
 }
 
@@ -64,6 +68,7 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
 
   const ctx: Ctx = {
     store,
+    searchLagMs: options.searchLagMs ?? 2000,
     baseUrl: () => baseUrl,
     emit: (topic, item) => webhooks.emit(topic, item),
     attachments: (urls, attachmentOptions) => fetchAttachments(store, baseUrl, urls, attachmentOptions),

@@ -57,6 +57,8 @@ export interface Contact {
   signed_up_at: number | null;
   last_seen_at: number | null;
   last_replied_at: number | null;
+  /** Epoch ms from which POST /contacts/search finds it (see EmulatorOptions.searchLagMs). */
+  searchableAt: number;
 }
 export interface AppliedTag {
   id: string;

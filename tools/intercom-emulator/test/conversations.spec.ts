@@ -10,7 +10,7 @@ const fileHits: string[] = [];
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 beforeAll(async () => {
-  emu = await start();
+  emu = await start({ searchLagMs: 0 }); // contact search right after creation (the lag has its own spec)
   files = createServer((req, res) => {
     fileHits.push(req.url ?? '');
     if (req.url === '/f/screen%20shot.png') {
