@@ -134,7 +134,14 @@ async function main(): Promise<void> {
     stdio: 'inherit',
   });
   const postgres = await startEmbeddedPostgres();
-  const emulator = await startIntercomEmulator({ port: 0, clientSecret: secrets.INTERCOM_CLIENT_SECRET, validateRequests: false });
+  // The scripted operator creates 10,000 conversations in seconds, far past Intercom's per-app limit;
+  // the BFF keeps to that limit by itself (its own limiter and the X-RateLimit-* headers).
+  const emulator = await startIntercomEmulator({
+    port: 0,
+    clientSecret: secrets.INTERCOM_CLIENT_SECRET,
+    validateRequests: false,
+    rateLimits: { perAppPerMinute: 1e9, perWorkspacePerMinute: 1e9 },
+  });
   const [port, barePort, metricsPort, metricsOffPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const profileDir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   const base = `http://127.0.0.1:${port}`;

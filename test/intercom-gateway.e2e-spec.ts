@@ -98,17 +98,18 @@ describe('Intercom gateway (e2e against the emulator)', () => {
     expect((await ready()).body.checks.intercom).toBe('closed');
   });
 
-  it('honours Intercom 429: no calls reach Intercom until Retry-After has passed', async () => {
-    stack.emulator.control.addFault({ method: 'GET', path: '/conversations/', status: 429, retryAfterSeconds: 1, count: 1 });
+  it('honours Intercom 429: no calls reach Intercom until X-RateLimit-Reset has passed', async () => {
+    // Intercom sends no Retry-After: the reset is the next full second after now + 1 s.
+    stack.emulator.control.addFault({ method: 'GET', path: '/conversations/', status: 429, retryAfterSeconds: 2, count: 1 });
     await expect(intercom.getConversation('1')).rejects.toMatchObject({ code: 'service_unavailable' });
     stack.emulator.control.resetRequests();
-    // The pause (1 s) is longer than a call may wait (timeout 300 ms): fail fast, send nothing.
+    // The pause (1-2 s) is longer than a call may wait (timeout 300 ms): fail fast, send nothing.
     await expect(intercom.getConversation('404404')).rejects.toMatchObject({
       code: 'service_unavailable',
       message: expect.stringContaining('busy'),
     });
     expect(stack.emulator.control.requests()).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     await expect(intercom.getConversation('404404')).rejects.toMatchObject({ code: 'not_found' });
   });
 

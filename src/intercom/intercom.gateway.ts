@@ -5,7 +5,7 @@ import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { BREAKER_STATE_VALUE, MetricsService } from '../metrics/metrics.service';
-import { IntercomRateLimiter } from './intercom-rate-limiter';
+import { IntercomRateLimiter, rateLimitHeaders } from './intercom-rate-limiter';
 
 export type BreakerState = 'closed' | 'half_open' | 'open';
 
@@ -58,8 +58,20 @@ export class IntercomGateway implements OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {
     const intercom = config.intercom;
-    this.client = new IntercomClient({ token: intercom.accessToken, baseUrl: intercom.baseUrl, version: '2.14', maxRetries: 0 });
     this.limiter = new IntercomRateLimiter(intercom.rateLimitPerMinute, intercom.timeoutMs);
+    this.client = new IntercomClient({
+      token: intercom.accessToken,
+      baseUrl: intercom.baseUrl,
+      version: '2.14',
+      maxRetries: 0,
+      // Every answer's X-RateLimit-* headers feed the limiter (the SDK exposes them on errors only).
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        const limits = rateLimitHeaders(response.headers);
+        if (limits) this.limiter.observe(limits);
+        return response;
+      },
+    });
     this.breaker = new CircuitBreaker((operation: () => Promise<unknown>) => operation(), {
       timeout: false, // each request carries its own abort timeout
       errorThresholdPercentage: intercom.breakerErrorThresholdPercent,
@@ -164,12 +176,15 @@ export class IntercomGateway implements OnModuleDestroy {
     return new AppError('service_unavailable', 'Intercom is unavailable');
   }
 
+  // Intercom's 429 names its window's end in X-RateLimit-Reset and sends no Retry-After (a proxy
+  // in between might). Capped at one 10-second window and a second of clock skew.
   private retryAt(error: IntercomError): number {
     const headers = error.rawResponse?.headers;
+    const latest = Date.now() + 11_000;
     const retryAfter = Number(headers?.get('retry-after'));
-    if (Number.isFinite(retryAfter) && retryAfter > 0) return Date.now() + retryAfter * 1000;
+    if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(Date.now() + retryAfter * 1000, latest);
     const reset = Number(headers?.get('x-ratelimit-reset'));
-    if (Number.isFinite(reset) && reset > 0) return reset * 1000;
+    if (Number.isFinite(reset) && reset > 0) return Math.min(reset * 1000, latest);
     return Date.now() + 10_000;
   }
 }

@@ -1,5 +1,5 @@
 import { IntercomService } from '../../src/intercom/intercom.service';
-import { type RunningEmulator, startIntercomEmulator } from '../../tools/intercom-emulator/src';
+import { type EmulatorOptions, type RunningEmulator, startIntercomEmulator } from '../../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './app';
 import { sessionTokenFor } from './sessions';
 
@@ -12,9 +12,9 @@ export interface TestStack {
 }
 
 // The BFF wired to a fresh Intercom emulator over real HTTP, webhooks signed and delivered back.
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, emulatorOptions: EmulatorOptions = {}): Promise<TestStack> {
   const clientSecret = env.INTERCOM_CLIENT_SECRET ?? 'test-intercom-client-secret';
-  const emulator = await startIntercomEmulator({ port: 0, clientSecret, webhookRetryBaseMs: 50 });
+  const emulator = await startIntercomEmulator({ port: 0, clientSecret, webhookRetryBaseMs: 50, ...emulatorOptions });
   const app = await startTestApp({
     INTERCOM_BASE_URL: emulator.url,
     INTERCOM_CLIENT_SECRET: clientSecret,

@@ -4,7 +4,7 @@ export interface FaultSpec {
   path?: string; // prefix, e.g. "/conversations"
   pathRegex?: string; // alternative to `path`
   status?: number; // e.g. 500, 429, 503
-  retryAfterSeconds?: number; // 429: Retry-After + X-RateLimit-* headers
+  retryAfterSeconds?: number; // 429: X-RateLimit-Reset this many seconds ahead (no Retry-After, as Intercom)
   latencyMs?: number; // delay before answering (normally or with `status`)
   hang?: boolean; // never answer until the fault is cleared (then answer normally)
   count?: number; // apply to the next N matching requests only

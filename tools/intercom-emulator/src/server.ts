@@ -6,6 +6,7 @@ import { ApiError, errorBody } from './errors';
 import { Faults } from './faults';
 import { loadContract, SERVED_OPERATIONS, type Contract } from './openapi';
 import { Operator } from './operator';
+import { RateLimits, type RateLimitOptions } from './rate-limits';
 import { adminsAndTagsRoutes } from './routes-admins-tags';
 import { contactsRoutes } from './routes-contacts';
 import { conversationsRoutes } from './routes-conversations';
@@ -30,6 +31,8 @@ export interface EmulatorOptions {
   // Intercom: "If a contact has recently been created, there is a possibility that it will not yet
   // be available when searching. [...] This delay can take a few minutes."
   searchLagMs?: number;
+  // Intercom's per-app and per-workspace limits in 10-second windows (see rate-limits.ts).
+  rateLimits?: RateLimitOptions;
   logger?: (msg: string) => void;
 }
 
@@ -52,6 +55,7 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
   const log = options.logger ?? (() => undefined);
   const store = new Store(options.ticketPrefix ?? 'AW-');
   const faults = new Faults();
+  const rateLimits = new RateLimits(options.rateLimits);
   const webhooks = new WebhookSender({
     url: options.webhookUrl,
     clientSecret: options.clientSecret ?? 'emulator-client-secret',
@@ -127,12 +131,9 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
       }
       if (fault.status) {
         if (fault.status === 429) {
+          // As Intercom answers a 429: the X-RateLimit-* headers, no Retry-After.
           const reset = Math.floor(Date.now() / 1000) + (fault.retryAfterSeconds ?? 10);
-          reply
-            .header('retry-after', String(fault.retryAfterSeconds ?? 10))
-            .header('x-ratelimit-limit', '10000')
-            .header('x-ratelimit-remaining', '0')
-            .header('x-ratelimit-reset', String(reset));
+          reply.header('x-ratelimit-limit', '10000').header('x-ratelimit-remaining', '0').header('x-ratelimit-reset', String(reset));
         }
         const code = fault.status === 429 ? 'rate_limit_exceeded' : fault.status >= 500 ? 'server_error' : 'fault_injected';
         const message = fault.status === 429 ? 'You have exceeded the rate limit. Please try again later.' : 'Injected fault';
@@ -140,9 +141,13 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
       }
     }
     // Any bearer token is accepted, as long as there is one.
-    if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? '')) {
-      return send(req, reply, 401, errorBody('unauthorized', 'Access Token Invalid'));
-    }
+    const token = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) return send(req, reply, 401, errorBody('unauthorized', 'Access Token Invalid'));
+    // Only authenticated answers carry the rate-limit headers ("They are not sent when the request
+    // has no valid credentials").
+    const verdict = rateLimits.take(token);
+    reply.headers(verdict.headers);
+    if (!verdict.allowed) return send(req, reply, 429, errorBody('rate_limit_exceeded', verdict.message));
   });
 
   app.addHook('preHandler', async (req) => {

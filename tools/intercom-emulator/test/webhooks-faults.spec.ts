@@ -176,7 +176,7 @@ describe('fault injection and request log', () => {
     expect((await api('GET', '/tags')).status).toBe(200);
   });
 
-  it('answers 429 with Retry-After and X-RateLimit-* headers (over HTTP control API, regex match)', async () => {
+  it('answers 429 with X-RateLimit-* headers and no Retry-After (over HTTP control API, regex match)', async () => {
     const res = await fetch(`${emu.url}/_emulator/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -185,10 +185,10 @@ describe('fault injection and request log', () => {
     expect(res.status).toBe(201);
     const r = await client(emu)('POST', '/conversations/123/reply', { message_type: 'note', type: 'admin', admin_id: '1', body: 'x' });
     expect(r.status).toBe(429);
-    expect(r.headers.get('retry-after')).toBe('7');
+    expect(r.headers.get('retry-after')).toBeNull();
     expect(r.headers.get('x-ratelimit-limit')).toBe('10000');
     expect(r.headers.get('x-ratelimit-remaining')).toBe('0');
-    expect(Number(r.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
+    expect(Number(r.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000 + 5);
     expect(r.body.errors[0].code).toBe('rate_limit_exceeded');
     await fetch(`${emu.url}/_emulator/faults`, { method: 'DELETE' });
     expect(emu.control.faults()).toEqual([]);
