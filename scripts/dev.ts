@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { runOrExit, startService, stopOnSignals } from '../src/boot';
 import { DEV_DEFAULTS } from '../src/config/config';
+import { setUpIntercomWorkspace } from '../src/intercom/workspace-setup';
 import { BOT_ADMIN_ID, type RunningEmulator, startIntercomEmulator } from '../tools/intercom-emulator/src';
 import { applyDevEnvironment } from './dev-env';
 
@@ -20,7 +21,10 @@ runOrExit(async () => {
         clientSecret: config.intercom.clientSecret,
         webhookUrl: `http://127.0.0.1:${config.port}/webhooks/intercom`,
       });
-      return { ...config, intercom: { ...config.intercom, baseUrl: emulator.url } };
+      const prepared = { ...config, intercom: { ...config.intercom, baseUrl: emulator.url } };
+      // A fresh emulator is a new workspace: define what `npm run intercom:setup` defines in a real one.
+      await setUpIntercomWorkspace(prepared);
+      return prepared;
     },
   });
 

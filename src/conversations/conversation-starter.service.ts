@@ -4,6 +4,7 @@ import type { Repository } from 'typeorm';
 import type { SessionUser } from '../common/auth.decorators';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { IntercomUnknownAttributeError } from '../intercom/intercom.gateway';
 import { IntercomService } from '../intercom/intercom.service';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationTopic } from './conversation-topic.entity';
@@ -94,9 +95,26 @@ export class ConversationStarterService {
         attributes[attribute] = String(value).slice(0, this.config.conversations.metaMaxValueLength);
       }
     }
-    await this.intercom.updateContactAttributes(contactId, attributes).catch((error: unknown) => {
-      this.logger.warn({ err: error, contactId }, 'Could not update contact attributes');
-    });
+    // An attribute Intercom does not know (the workspace misses `npm run intercom:setup`) is dropped
+    // by name and the rest sent again: one missing attribute never loses the others.
+    for (;;) {
+      try {
+        await this.intercom.updateContactAttributes(contactId, attributes);
+        return;
+      } catch (error) {
+        if (error instanceof IntercomUnknownAttributeError && error.attribute in attributes) {
+          this.logger.warn(
+            { contactId, attribute: error.attribute },
+            `Intercom has no contact attribute ${error.attribute}: run \`npm run intercom:setup\``,
+          );
+          delete attributes[error.attribute];
+          if (Object.keys(attributes).length > 0) continue;
+          return;
+        }
+        this.logger.warn({ err: error, contactId }, 'Could not update contact attributes');
+        return;
+      }
+    }
   }
 }
 

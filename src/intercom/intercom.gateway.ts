@@ -26,7 +26,25 @@ export class IntercomConflictError extends IntercomRejectedError {
   }
 }
 
+// Intercom refused a custom attribute nobody defined ("User attribute 'app_version' does not exist",
+// the description's examples): the caller can drop it and keep the rest.
+export class IntercomUnknownAttributeError extends IntercomRejectedError {
+  constructor(readonly attribute: string) {
+    super(400);
+  }
+}
+
 const EXISTING_ID = /already exists with id=([0-9a-f]+)/i;
+const UNKNOWN_ATTRIBUTE = /attribute '([^']{1,255})' does not exist/i;
+
+function unknownAttributeIn(error: IntercomError): string | undefined {
+  const errors = (error.body as { errors?: { message?: unknown }[] } | undefined)?.errors ?? [];
+  for (const entry of errors) {
+    const match = typeof entry.message === 'string' ? UNKNOWN_ATTRIBUTE.exec(entry.message) : null;
+    if (match) return match[1];
+  }
+  return undefined;
+}
 
 function existingIdIn(error: IntercomError): string | undefined {
   const errors = (error.body as { errors?: { message?: unknown }[] } | undefined)?.errors ?? [];
@@ -166,6 +184,8 @@ export class IntercomGateway implements OnModuleDestroy {
         return new AppError('service_unavailable', 'Intercom is busy, try again shortly');
       }
       if (status === 409) return new IntercomConflictError(existingIdIn(error));
+      const attribute = status === 400 ? unknownAttributeIn(error) : undefined;
+      if (attribute !== undefined) return new IntercomUnknownAttributeError(attribute);
       if (status < 500) {
         this.logger.warn({ operation: name, status }, 'Intercom rejected a request');
         return new IntercomRejectedError(status);

@@ -5,11 +5,12 @@ import { ContactResolverService } from './contact-resolver.service';
 import { IntercomContact } from './intercom-contact.entity';
 import { IntercomGateway } from './intercom.gateway';
 import { IntercomService } from './intercom.service';
+import { IntercomWorkspaceSetup } from './workspace-setup';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([IntercomContact]), MetricsModule],
-  providers: [IntercomGateway, ContactResolverService, IntercomService],
-  exports: [IntercomService, IntercomGateway],
+  providers: [IntercomGateway, ContactResolverService, IntercomService, IntercomWorkspaceSetup],
+  exports: [IntercomService, IntercomGateway, IntercomWorkspaceSetup],
 })
 export class IntercomModule {}

@@ -1,4 +1,6 @@
+import { loadConfig } from '../../src/config/config';
 import { IntercomService } from '../../src/intercom/intercom.service';
+import { setUpIntercomWorkspace } from '../../src/intercom/workspace-setup';
 import { type EmulatorOptions, type RunningEmulator, startIntercomEmulator } from '../../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './app';
 import { sessionTokenFor } from './sessions';
@@ -12,9 +14,17 @@ export interface TestStack {
 }
 
 // The BFF wired to a fresh Intercom emulator over real HTTP, webhooks signed and delivered back.
-export async function startTestStack(env: Record<string, string> = {}, emulatorOptions: EmulatorOptions = {}): Promise<TestStack> {
+// `workspaceSetup: false` leaves the emulator a workspace without the BFF's data attributes.
+export async function startTestStack(
+  env: Record<string, string> = {},
+  emulatorOptions: EmulatorOptions = {},
+  { workspaceSetup = true }: { workspaceSetup?: boolean } = {},
+): Promise<TestStack> {
   const clientSecret = env.INTERCOM_CLIENT_SECRET ?? 'test-intercom-client-secret';
   const emulator = await startIntercomEmulator({ port: 0, clientSecret, webhookRetryBaseMs: 50, ...emulatorOptions });
+  // As `npm run intercom:setup` leaves a real workspace.
+  if (workspaceSetup) await setUpIntercomWorkspace(loadConfig({ LOG_LEVEL: 'error', INTERCOM_BASE_URL: emulator.url, ...env }));
+  emulator.control.resetRequests();
   const app = await startTestApp({
     INTERCOM_BASE_URL: emulator.url,
     INTERCOM_CLIENT_SECRET: clientSecret,

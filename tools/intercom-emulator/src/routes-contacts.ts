@@ -1,6 +1,7 @@
 import { str, type Ctx, type Route } from './context';
 import { ApiError, badRequest, notFound } from './errors';
 import { renderContact } from './render';
+import { checkAttributesExist } from './routes-data-attributes';
 import { matches, paginate, type Filter } from './search';
 import { now, type Contact } from './store';
 
@@ -20,6 +21,12 @@ export function contactsRoutes(ctx: Ctx): Route[] {
   const render = (c: Contact) => renderContact(c, ctx.baseUrl());
 
   function applyFields(c: Contact, b: Record<string, unknown>): void {
+    // Checked before anything changes: a refused update leaves the contact as it was.
+    if (b.custom_attributes !== undefined && b.custom_attributes !== null) {
+      if (typeof b.custom_attributes !== 'object' || Array.isArray(b.custom_attributes))
+        throw badRequest('custom_attributes must be an object');
+      checkAttributesExist(ctx, 'contact', b.custom_attributes as Record<string, unknown>);
+    }
     if (b.external_id !== undefined) {
       const ext = str(b.external_id) ?? null;
       const other = ext ? byExternalId(ext) : undefined;
@@ -36,8 +43,6 @@ export function contactsRoutes(ctx: Ctx): Route[] {
     if (b.owner_id !== undefined) c.owner_id = typeof b.owner_id === 'number' ? b.owner_id : null;
     if (typeof b.unsubscribed_from_emails === 'boolean') c.unsubscribed_from_emails = b.unsubscribed_from_emails;
     if (b.custom_attributes !== undefined && b.custom_attributes !== null) {
-      if (typeof b.custom_attributes !== 'object' || Array.isArray(b.custom_attributes))
-        throw badRequest('custom_attributes must be an object');
       // Intercom merges: only the keys sent change; null clears a value.
       Object.assign(c.custom_attributes, b.custom_attributes);
     }

@@ -1,6 +1,7 @@
 import { plainTextToHtml, str, toHtml, type Ctx, type Route } from './context';
 import { ApiError, badRequest, notFound } from './errors';
 import { renderConversation, renderConversationItem, renderTag } from './render';
+import { checkAttributesExist } from './routes-data-attributes';
 import { matches, paginate, type Filter } from './search';
 import { now, type Admin, type Attachment, type Author, type Contact, type Conversation, type Part } from './store';
 
@@ -105,8 +106,10 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
         const c = get(params.conversation_id);
         if (typeof body.read === 'boolean') c.read = body.read;
         if (typeof body.title === 'string') c.title = body.title;
-        if (body.custom_attributes && typeof body.custom_attributes === 'object')
+        if (body.custom_attributes && typeof body.custom_attributes === 'object') {
+          checkAttributesExist(ctx, 'conversation', body.custom_attributes as Record<string, unknown>);
           Object.assign(c.custom_attributes, body.custom_attributes);
+        }
         c.updated_at = now();
         return [200, out(c)];
       },

@@ -10,6 +10,7 @@ import { RateLimits, type RateLimitOptions } from './rate-limits';
 import { adminsAndTagsRoutes } from './routes-admins-tags';
 import { contactsRoutes } from './routes-contacts';
 import { conversationsRoutes } from './routes-conversations';
+import { dataAttributesRoutes } from './routes-data-attributes';
 import { ticketsRoutes } from './routes-tickets';
 import { Store } from './store';
 import type { EmulatorControl, RequestLogEntry, Violation } from './types';
@@ -182,7 +183,13 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
     return reply.code(404).send(errorBody('not_found', 'Resource Not Found'));
   });
 
-  const routes: Route[] = [...adminsAndTagsRoutes(ctx), ...contactsRoutes(ctx), ...conversationsRoutes(ctx), ...ticketsRoutes(ctx)];
+  const routes: Route[] = [
+    ...adminsAndTagsRoutes(ctx),
+    ...contactsRoutes(ctx),
+    ...conversationsRoutes(ctx),
+    ...ticketsRoutes(ctx),
+    ...dataAttributesRoutes(ctx),
+  ];
   for (const r of routes) {
     if (!opIds.has(`${r.method} ${r.path}`)) throw new Error(`route ${r.method} ${r.path} is not in SERVED_OPERATIONS`);
     app.route({

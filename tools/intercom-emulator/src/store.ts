@@ -116,6 +116,18 @@ export interface Tag {
   id: string;
   name: string;
 }
+export interface DataAttribute {
+  id: number;
+  model: 'contact' | 'company' | 'conversation';
+  name: string;
+  data_type: 'string' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime' | 'options';
+  description: string;
+  options?: string[];
+  messenger_writable: boolean;
+  archived: boolean;
+  created_at: number;
+  updated_at: number;
+}
 export interface StoredFile {
   name: string;
   contentType: string;
@@ -165,6 +177,8 @@ export class Store {
   tickets!: Map<string, Ticket>;
   tags!: Map<string, Tag>;
   files!: Map<string, StoredFile>;
+  /** Custom attributes defined for the workspace (none at first, as in a new workspace). */
+  dataAttributes!: DataAttribute[];
   private seq!: number;
   private ticketSeq!: number;
 
@@ -181,6 +195,7 @@ export class Store {
     this.tickets = new Map();
     this.tags = new Map();
     this.files = new Map();
+    this.dataAttributes = [];
     this.seq = 1000;
     this.ticketSeq = 0;
   }

@@ -28,6 +28,10 @@ describe('contract with the OpenAPI description', () => {
       return r.body;
     };
     await ok('GET', '/admins');
+    const plan = await ok('POST', '/data_attributes', { name: 'plan', model: 'contact', data_type: 'string' });
+    await ok('POST', '/data_attributes', { name: 'app_version', model: 'contact', data_type: 'string', description: 'App version' });
+    await ok('GET', '/data_attributes?model=contact');
+    await ok('PUT', `/data_attributes/${plan.id}`, { description: 'Plan' });
     const c = await ok('POST', '/contacts', {
       external_id: 'contract-1',
       email: 'c1@example.com',
@@ -78,6 +82,7 @@ describe('contract with the OpenAPI description', () => {
 
     // error answers are validated too (against `error`)
     expect((await api('GET', '/tickets/424242')).status).toBe(404);
+    expect((await api('PUT', `/contacts/${c.id}`, { custom_attributes: { undefined_one: 1 } })).status).toBe(400);
     expect((await api('GET', '/conversations/424242')).status).toBe(404);
     expect((await api('POST', '/contacts', { external_id: 'contract-1' })).status).toBe(409);
 

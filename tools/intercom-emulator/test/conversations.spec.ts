@@ -194,6 +194,7 @@ describe('conversations', () => {
 
   it('updates contact custom_attributes by merging', async () => {
     const api = client(emu);
+    for (const name of ['a', 'b']) await api('POST', '/data_attributes', { name, model: 'contact', data_type: 'string' });
     const c = (await api('POST', '/contacts', { external_id: 'ca-1', custom_attributes: { a: 1 } })).body;
     const u = (await api('PUT', `/contacts/${c.id}`, { custom_attributes: { b: 'x' }, name: 'New Name' })).body;
     expect(u).toMatchObject({ name: 'New Name', custom_attributes: { a: 1, b: 'x' } });
