@@ -89,11 +89,7 @@ export class IntercomWorkspaceSetup implements OnApplicationBootstrap {
         const id = found.id;
         await this.gateway.call(
           'dataAttributes.update',
-          (client, options) =>
-            client.dataAttributes.update(
-              { data_attribute_id: id, body: { archived: false } as Intercom.UpdateDataAttributeRequestBody },
-              options,
-            ),
+          (client, options) => client.dataAttributes.update({ data_attribute_id: id, body: { archived: false } }, options),
           WRITE,
         );
         result.restoredAttributes.push(name);

@@ -13,7 +13,9 @@ afterAll(async () => {
 });
 
 it('serves the official intercom-client SDK: contacts, conversations, tags, tickets', async () => {
-  await sdk.dataAttributes.create({ name: 'platform', model: 'contact', data_type: 'string' } as Parameters<typeof sdk.dataAttributes.create>[0]);
+  await sdk.dataAttributes.create({ name: 'platform', model: 'contact', data_type: 'string' } as Parameters<
+    typeof sdk.dataAttributes.create
+  >[0]);
   const contact = await sdk.contacts.create({ external_id: 'sdk-user-1', name: 'Sam SDK' });
   expect(contact).toMatchObject({ type: 'contact', external_id: 'sdk-user-1', name: 'Sam SDK' });
   const updated = await sdk.contacts.update({ contact_id: contact.id, custom_attributes: { platform: 'ios' } });
