@@ -16,6 +16,8 @@ export interface ConversationSnapshot {
   updatedAt: number;
   // Customer-visible messages, oldest first, createdAt strictly increasing (see withUniqueTimes).
   messages: readonly StoredMessage[];
+  // False for an outbound Series / campaign message the customer never answered (see isShownToCustomer).
+  shown: boolean;
   fetchedAt: number;
 }
 
@@ -84,6 +86,20 @@ function title(conversation: IntercomConversation, messages: readonly MessageDto
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
+// conversation_source.delivered_as: customer_initiated, admin_initiated (an admin's 1:1 message,
+// announced by conversation.admin.single.created) and operator_initiated (a custom bot the customer
+// met in the Messenger) are conversations with the customer. `automated` (Series and outbounds
+// with a dynamic audience) and `campaigns_initiated` (legacy campaigns) are marketing broadcasts:
+// shown only once the customer has answered one, when it has become a conversation of theirs.
+const BROADCASTS = new Set(['automated', 'campaigns_initiated']);
+
+export function isShownToCustomer(conversation: IntercomConversation): boolean {
+  if (!BROADCASTS.has(conversation.source?.delivered_as ?? '')) return true;
+  return (conversation.conversation_parts?.conversation_parts ?? []).some(
+    (part) => part.part_type === 'comment' && (part.author?.type === 'user' || part.author?.type === 'lead'),
+  );
+}
+
 export function buildSnapshot(conversation: IntercomConversation, context: SnapshotContext, now = Date.now()): ConversationSnapshot {
   const messages = withUniqueTimes(
     orderByTime(visibleParts(conversation, context).map((part) => toMessage(part, context.clientMessageIds))),
@@ -99,6 +115,7 @@ export function buildSnapshot(conversation: IntercomConversation, context: Snaps
     createdAt: toMs(conversation.created_at) ?? now,
     updatedAt: toMs(conversation.updated_at) ?? now,
     messages: messages.map(toStored),
+    shown: isShownToCustomer(conversation),
     fetchedAt: now,
   };
 }
@@ -109,7 +126,12 @@ export function mergeSnapshot(previous: ConversationSnapshot, next: Conversation
   const added = next.messages.filter((message) => !known.has(message.id));
   const atSecond = (message: StoredMessage) => retimed(message, message.createdAt - (message.createdAt % 1000));
   const messages = added.length ? withUniqueTimes(orderByTime([...previous.messages, ...added.map(atSecond)]), retimed) : previous.messages;
-  return { ...next, messages, contactIds: next.contactIds.size ? next.contactIds : previous.contactIds };
+  return {
+    ...next,
+    messages,
+    contactIds: next.contactIds.size ? next.contactIds : previous.contactIds,
+    shown: previous.shown || next.shown,
+  };
 }
 
 // Intercom's updated_at has second precision: a newer second wins; within the same second only an

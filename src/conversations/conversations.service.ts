@@ -61,7 +61,7 @@ export class ConversationsService {
       const batch = found
         .slice(index, index + LIST_CONCURRENCY)
         .map((conversation) => Promise.resolve(this.snapshots.get(conversation.id)));
-      snapshots.push(...(await Promise.all(batch)).filter((snapshot) => snapshot.contactIds.has(contactId)));
+      snapshots.push(...(await Promise.all(batch)).filter((snapshot) => snapshot.shown && snapshot.contactIds.has(contactId)));
     }
     const ids = snapshots.map((snapshot) => snapshot.id);
     // The list has seen every conversation of the user: the unread index is built (or caught up) from it.
@@ -136,7 +136,7 @@ export class ConversationsService {
     const contactId = this.intercom.knownContactId(user.userId);
     const snapshot = this.snapshots.get(conversationId);
     if (contactId && !(snapshot instanceof Promise)) {
-      if (!snapshot.contactIds.has(contactId)) throw conversationNotFound();
+      if (!snapshot.shown || !snapshot.contactIds.has(contactId)) throw conversationNotFound();
       return this.pollResponse(snapshot, since);
     }
     return this.owned(user, conversationId).then((owned) => this.pollResponse(owned, since));
@@ -207,7 +207,7 @@ export class ConversationsService {
   private async owned(user: SessionUser, conversationId: string): Promise<ConversationSnapshot> {
     if (!isDigits(conversationId, CONVERSATION_ID_MAX_DIGITS)) throw conversationNotFound();
     const [contactId, snapshot] = await Promise.all([this.intercom.contactIdFor(user), this.snapshotOrNotFound(conversationId)]);
-    if (!snapshot.contactIds.has(contactId)) throw conversationNotFound();
+    if (!snapshot.shown || !snapshot.contactIds.has(contactId)) throw conversationNotFound();
     return snapshot;
   }
 

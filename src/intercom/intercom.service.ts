@@ -16,6 +16,14 @@ export type IntercomTicketState = Intercom.TicketStateDetailed;
 
 const READ = { idempotent: true } as const;
 
+// Intercom's 2.12 changelog ("Custom States for Tickets"): ticket_state became an object; before,
+// it was the bare category string ("in_progress"). An app (and its webhooks) on an older API version
+// still sends that form: read it as an object with only the category.
+export function withTicketStateObject<T extends { ticket_state?: unknown }>(ticket: T): T {
+  const state = ticket.ticket_state;
+  return typeof state === 'string' ? { ...ticket, ticket_state: { type: 'ticket_state', category: state } } : ticket;
+}
+
 // A customer's comment, as conversation and ticket replies both take it.
 function userComment(contactId: string, body: string, attachmentUrls: string[]) {
   return {
@@ -195,13 +203,13 @@ export class IntercomService {
         client.tickets.search({ query: { field: 'contact_ids', operator: '=', value: contactId }, pagination: { per_page: 150 } }, options),
       READ,
     );
-    return page.data.filter((ticket): ticket is IntercomTicket => Boolean(ticket));
+    return page.data.filter((ticket): ticket is IntercomTicket => Boolean(ticket)).map(withTicketStateObject);
   }
 
   async getTicket(ticketId: string): Promise<IntercomTicket> {
     const ticket = await this.gateway.call('tickets.get', (client, options) => client.tickets.get({ ticket_id: ticketId }, options), READ);
     if (!ticket) throw new AppError('not_found', 'Not found');
-    return ticket;
+    return withTicketStateObject(ticket);
   }
 
   replyToTicketAsUser(ticketId: string, contactId: string, body: string, attachmentUrls: string[] = []): Promise<Intercom.TicketReply> {

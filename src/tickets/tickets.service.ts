@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CsatService } from '../csat/csat.service';
 import { FilesService } from '../files/files.service';
+import { isShownToCustomer } from '../conversations/conversation-snapshot';
 import { IntercomRejectedError } from '../intercom/intercom.gateway';
 import { type IntercomTicket, IntercomService } from '../intercom/intercom.service';
 import type { MessageDto } from '../messages/message.dto';
@@ -101,7 +102,7 @@ export class TicketsService {
   // A new conversation takes the plain text, a reply its HTML (Intercom's create takes no HTML).
   private async postToOpenConversation(contactId: string, text: string): Promise<string> {
     const open = (await this.intercom.searchConversations(contactId))
-      .filter((conversation) => conversation.state === 'open')
+      .filter((conversation) => conversation.state === 'open' && isShownToCustomer(conversation))
       .sort((left, right) => (right.updated_at ?? 0) - (left.updated_at ?? 0))[0];
     if (!open) return this.intercom.createConversation(contactId, text);
     await this.intercom.replyAsUser(open.id, contactId, textToHtml(text));

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { isShownToCustomer } from '../conversations/conversation-snapshot';
 import { ConversationSnapshotsService } from '../conversations/conversation-snapshots.service';
-import type { IntercomConversation, IntercomTicket } from '../intercom/intercom.service';
+import { type IntercomConversation, type IntercomTicket, withTicketStateObject } from '../intercom/intercom.service';
 import type { IntercomPartLike } from '../messages/message.mapper';
 import { conversationTrigger, ticketTrigger } from '../notifications/notification-content';
 import { PushDecisionsService } from '../notifications/push-decisions.service';
@@ -29,11 +30,17 @@ export class WebhookEffects {
   async apply(topic: string, payload: unknown, db: Db): Promise<string[]> {
     const item = (payload as NotificationPayload | null)?.data?.item;
     if (!item || typeof item.id !== 'string') return [];
+    if (topic === 'conversation.deleted') {
+      // Identifiers only ("The *.deleted webhook topics send a minimal identification payload"):
+      // every instance drops its snapshot, and the next read finds the conversation gone.
+      await this.snapshots.invalidate(item.id);
+      return [];
+    }
     if (item.type === 'conversation' && topic.startsWith('conversation')) {
       return this.applyConversation(topic, item as IntercomConversation, db);
     }
     if (item.type === 'ticket' && topic.startsWith('ticket.')) {
-      const ticket = item as IntercomTicket;
+      const ticket = withTicketStateObject(item as IntercomTicket);
       // Back-office and tracker tickets are invisible to customers: nothing to tell them.
       if (!isCustomerFacing(ticket)) return [];
       const trigger = ticketTrigger(topic, ticket, this.config.intercom.adminId, this.config.push.previewLength);
@@ -49,6 +56,8 @@ export class WebhookEffects {
     const userIds = await userIdsOf(db, conversation.contacts?.contacts ?? []);
     await this.unread.record(db, userIds, conversation.id, operatorMessagesOf(conversation));
     if (topic === 'conversation.user.replied') await this.markSeenByReply(db, conversation);
+    // A broadcast the customer never answered is not theirs to be told about (isShownToCustomer).
+    if (!isShownToCustomer(conversation)) return [];
     const trigger = conversationTrigger(topic, conversation, this.config.intercom.adminId, this.config.push.previewLength);
     return trigger ? this.pushes.decide(db, userIds, trigger) : [];
   }

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     clientSecret: process.env.INTERCOM_CLIENT_SECRET || undefined,
     ticketPrefix: process.env.EMULATOR_TICKET_PREFIX || undefined,
     searchLagMs: lag ? Number(lag) : undefined,
+    webhookPingIntervalMs: Number(process.env.EMULATOR_PING_INTERVAL_MS) || undefined,
     logger: (m) => console.log(`[intercom-emulator] ${m}`),
   });
   console.log(

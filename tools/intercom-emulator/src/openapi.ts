@@ -16,6 +16,8 @@ export const SERVED_OPERATIONS = [
   ['POST', '/conversations', 'createConversation'],
   ['POST', '/conversations/search', 'searchConversations'],
   ['GET', '/conversations/{conversation_id}', 'retrieveConversation'],
+  ['DELETE', '/conversations/{conversation_id}', 'deleteConversation'],
+  ['POST', '/messages', 'createMessage'],
   ['PUT', '/conversations/{conversation_id}', 'updateConversation'],
   ['POST', '/conversations/{conversation_id}/reply', 'replyConversation'],
   ['POST', '/conversations/{conversation_id}/parts', 'manageConversation'],

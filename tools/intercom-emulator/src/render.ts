@@ -144,7 +144,7 @@ export function renderConversationItem(store: Store, c: Conversation): Json {
     source: {
       type: 'conversation',
       id: c.source.id,
-      delivered_as: 'customer_initiated',
+      delivered_as: c.deliveredAs,
       subject: c.source.subject,
       body: c.source.body,
       author: c.source.author,

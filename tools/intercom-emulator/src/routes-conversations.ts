@@ -79,6 +79,7 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
           tags: [],
           contactIds: [contact.id],
           custom_attributes: {},
+          deliveredAs: 'customer_initiated',
           parts: [],
           source: {
             id: store.nextId(),
@@ -99,6 +100,18 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
       },
     },
     { method: 'GET', path: '/conversations/{conversation_id}', handler: ({ params }) => [200, out(get(params.conversation_id))] },
+    {
+      method: 'DELETE',
+      path: '/conversations/{conversation_id}',
+      handler: ({ params }) => {
+        const c = get(params.conversation_id);
+        store.conversations.delete(c.id);
+        // "The *.deleted webhook topics send a minimal identification payload containing only
+        // identifying fields — not the full resource object" (Intercom's Webhook Models page).
+        ctx.emit('conversation.deleted', { type: 'conversation', id: c.id });
+        return [200, { id: c.id, object: 'conversation', deleted: true }];
+      },
+    },
     {
       method: 'PUT',
       path: '/conversations/{conversation_id}',

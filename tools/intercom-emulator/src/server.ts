@@ -11,6 +11,7 @@ import { adminsAndTagsRoutes } from './routes-admins-tags';
 import { contactsRoutes } from './routes-contacts';
 import { conversationsRoutes } from './routes-conversations';
 import { dataAttributesRoutes } from './routes-data-attributes';
+import { messagesRoutes, startOutbound } from './routes-messages';
 import { ticketsRoutes } from './routes-tickets';
 import { Store } from './store';
 import type { EmulatorControl, RequestLogEntry, Violation } from './types';
@@ -25,6 +26,7 @@ export interface EmulatorOptions {
   ticketPrefix?: string; // ticket_id references: <prefix><n>, default "AW-"
   webhookRetryBaseMs?: number; // first redelivery delay, doubled each time (default 1000)
   webhookMaxAttempts?: number; // default 5
+  webhookPingIntervalMs?: number; // a `ping` notification this often (0 = never, the default)
   webhookTimeoutMs?: number; // per delivery attempt (default 5000)
   validateRequests?: boolean; // record request violations (default true)
   validateResponses?: boolean; // record the emulator's own response violations (default false; on in its tests)
@@ -64,6 +66,7 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
     retryBaseMs: options.webhookRetryBaseMs ?? 1000,
     maxAttempts: options.webhookMaxAttempts ?? 5,
     timeoutMs: options.webhookTimeoutMs ?? 5000,
+    pingIntervalMs: options.webhookPingIntervalMs ?? 0,
     log,
   });
   const violations: Violation[] = [];
@@ -189,6 +192,7 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
     ...conversationsRoutes(ctx),
     ...ticketsRoutes(ctx),
     ...dataAttributesRoutes(ctx),
+    ...messagesRoutes(ctx),
   ];
   for (const r of routes) {
     if (!opIds.has(`${r.method} ${r.path}`)) throw new Error(`route ${r.method} ${r.path} is not in SERVED_OPERATIONS`);
@@ -207,6 +211,12 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
   }
 
   const control: EmulatorControl = {
+    outboundConversation: (contactId, body, deliveredAs = 'automated') => {
+      const contact = store.contacts.get(contactId);
+      const bot = store.admins.find((a) => a.isBot)!;
+      if (!contact) throw new Error(`no contact ${contactId}`);
+      return startOutbound(ctx, contact, bot, body, deliveredAs).id;
+    },
     addFault: (spec) => faults.add(spec),
     clearFaults: (id) => faults.clear(id),
     faults: () => faults.all(),
@@ -257,7 +267,7 @@ export async function startIntercomEmulator(options: EmulatorOptions = {}): Prom
     contract,
     operator: new Operator(baseUrl),
     close: async () => {
-      webhooks.stop();
+      webhooks.dispose();
       faults.clear(); // let hung requests finish so the server can close
       await app.close();
     },

@@ -80,6 +80,12 @@ export interface Conversation {
   contactIds: string[];
   custom_attributes: Record<string, unknown>;
   source: { id: string; body: string; subject: string; author: Author; attachments: Attachment[]; created_at: number };
+  /**
+   * conversation_source.delivered_as: "customer_initiated, campaigns_initiated (legacy campaigns),
+   * operator_initiated (Custom bot), automated (Series and other outbounds with dynamic audience
+   * message) and admin_initiated (fixed audience message, ticket initiated by an admin, …)".
+   */
+  deliveredAs: 'customer_initiated' | 'campaigns_initiated' | 'operator_initiated' | 'automated' | 'admin_initiated';
   parts: Part[];
 }
 export type TicketCategory = 'submitted' | 'in_progress' | 'waiting_on_customer' | 'resolved';

@@ -30,6 +30,11 @@ export interface SentWebhook {
 
 /** Test control, both programmatic and over HTTP under /_emulator. */
 export interface EmulatorControl {
+  /**
+   * A conversation no API call can start: an outbound Series / campaign message (delivered_as
+   * `automated` by default, or `campaigns_initiated` / `operator_initiated`) from the bot admin.
+   */
+  outboundConversation(contactId: string, body: string, deliveredAs?: 'automated' | 'campaigns_initiated' | 'operator_initiated'): string;
   addFault(spec: FaultSpec): Fault;
   clearFaults(id?: string): void;
   faults(): Fault[];

@@ -18,6 +18,7 @@ export interface WebhookOptions {
   retryBaseMs: number;
   maxAttempts: number;
   timeoutMs: number;
+  pingIntervalMs: number;
   log: (msg: string) => void;
 }
 
@@ -42,7 +43,36 @@ export class WebhookSender {
   // stop() (also used by reset) drops the deliveries waiting for a slot; later events go out again.
   private generation = 0;
 
-  constructor(private readonly opts: WebhookOptions) {}
+  private readonly pinger: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: WebhookOptions) {
+    if (opts.pingIntervalMs > 0) this.pinger = setInterval(() => this.ping(), opts.pingIntervalMs).unref();
+  }
+
+  /**
+   * Intercom's `ping` notification (sent when a subscription is set up or tested): `"id": null`
+   * and a `ping` item, signed like any other.
+   */
+  ping(): void {
+    if (!this.opts.url) return;
+    const createdAt = now();
+    const event = {
+      type: 'notification_event',
+      app_id: this.opts.appId,
+      data: { type: 'notification_event_data', item: { type: 'ping', message: 'something something interzen' } },
+      links: {},
+      id: null,
+      topic: 'ping',
+      delivery_status: null,
+      delivery_attempts: 1,
+      delivered_at: 0,
+      first_sent_at: createdAt,
+      created_at: createdAt,
+      self: null,
+    };
+    this.sent.push({ id: 'ping', topic: 'ping', body: event });
+    this.schedule(event as never, 1, 0);
+  }
 
   setUrl(url: string | undefined): void {
     this.opts.url = url;
@@ -142,6 +172,12 @@ export class WebhookSender {
   clearLog(): void {
     this.log.length = 0;
     this.sent.length = 0;
+  }
+
+  /** For good (the emulator closes): no more pings either. */
+  dispose(): void {
+    clearInterval(this.pinger);
+    this.stop();
   }
 
   stop(): void {
