@@ -11,7 +11,7 @@ describe(withTicketStateObject.name, () => {
   it('keeps the object form (and a missing state) as it is', () => {
     const ticket = { id: '2', ticket_state: { type: 'ticket_state', id: '4', category: 'resolved', external_label: 'Done' } };
     expect(withTicketStateObject(ticket)).toBe(ticket);
-    const stateless = { id: '3' };
+    const stateless: { id: string; ticket_state?: unknown } = { id: '3' };
     expect(withTicketStateObject(stateless)).toBe(stateless);
   });
 });
