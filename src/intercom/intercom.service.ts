@@ -15,6 +15,9 @@ export type IntercomTicketType = Intercom.TicketType;
 export type IntercomTicketState = Intercom.TicketStateDetailed;
 
 const READ = { idempotent: true } as const;
+// Intercom's search pages hold at most 150; a user's lists read at most this many pages (1,500).
+const SEARCH_PAGE_SIZE = 150;
+export const SEARCH_MAX_PAGES = 10;
 
 // Intercom's 2.12 changelog ("Custom States for Tickets"): ticket_state became an object; before,
 // it was the bare category string ("in_progress"). An app (and its webhooks) on an older API version
@@ -95,17 +98,30 @@ export class IntercomService {
     );
   }
 
+  // Every page (150 a page, Intercom's maximum; at most SEARCH_MAX_PAGES): Intercom's search takes
+  // no sort (search_request has only query and pagination), so the newest may be on any page.
   async searchConversations(contactId: string): Promise<IntercomConversation[]> {
-    const page = await this.gateway.call(
-      'conversations.search',
-      (client, options) =>
-        client.conversations.search(
-          { query: { field: 'contact_ids', operator: '=', value: contactId }, pagination: { per_page: 150 } },
-          options,
-        ),
-      READ,
-    );
-    return page.data;
+    const found: IntercomConversation[] = [];
+    let startingAfter: string | undefined;
+    for (let page = 0; page < SEARCH_MAX_PAGES; page += 1) {
+      const after = startingAfter;
+      const result = await this.gateway.call(
+        'conversations.search',
+        (client, options) =>
+          client.conversations.search(
+            {
+              query: { field: 'contact_ids', operator: '=', value: contactId },
+              pagination: { per_page: SEARCH_PAGE_SIZE, ...(after ? { starting_after: after } : {}) },
+            },
+            options,
+          ),
+        READ,
+      );
+      found.push(...result.data);
+      startingAfter = result.response.pages?.next?.starting_after ?? undefined;
+      if (!startingAfter) break;
+    }
+    return found;
   }
 
   replyAsUser(conversationId: string, contactId: string, body: string, attachmentUrls: string[] = []): Promise<IntercomConversation> {
@@ -197,13 +213,27 @@ export class IntercomService {
   }
 
   async searchTickets(contactId: string): Promise<IntercomTicket[]> {
-    const page = await this.gateway.call(
-      'tickets.search',
-      (client, options) =>
-        client.tickets.search({ query: { field: 'contact_ids', operator: '=', value: contactId }, pagination: { per_page: 150 } }, options),
-      READ,
-    );
-    return page.data.filter((ticket): ticket is IntercomTicket => Boolean(ticket)).map(withTicketStateObject);
+    const found: IntercomTicket[] = [];
+    let startingAfter: string | undefined;
+    for (let page = 0; page < SEARCH_MAX_PAGES; page += 1) {
+      const after = startingAfter;
+      const result = await this.gateway.call(
+        'tickets.search',
+        (client, options) =>
+          client.tickets.search(
+            {
+              query: { field: 'contact_ids', operator: '=', value: contactId },
+              pagination: { per_page: SEARCH_PAGE_SIZE, ...(after ? { starting_after: after } : {}) },
+            },
+            options,
+          ),
+        READ,
+      );
+      found.push(...result.data.filter((ticket): ticket is IntercomTicket => Boolean(ticket)).map(withTicketStateObject));
+      startingAfter = result.response.pages?.next?.starting_after ?? undefined;
+      if (!startingAfter) break;
+    }
+    return found;
   }
 
   async getTicket(ticketId: string): Promise<IntercomTicket> {

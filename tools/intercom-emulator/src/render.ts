@@ -164,12 +164,16 @@ export function renderConversationItem(store: Store, c: Conversation): Json {
   };
 }
 
+// retrieveConversation: "The maximum number of conversation parts that can be returned via the API
+// is 500. If you have more than that we will return the 500 most recent conversation parts."
+export const MAX_PARTS = 500;
+
 export function renderConversation(store: Store, c: Conversation): Json {
   return {
     ...renderConversationItem(store, c),
     conversation_parts: {
       type: 'conversation_part.list',
-      conversation_parts: c.parts.map(renderConversationPart),
+      conversation_parts: c.parts.slice(-MAX_PARTS).map(renderConversationPart),
       total_count: c.parts.length,
     },
   };

@@ -265,7 +265,9 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
               q,
             ),
           )
-          .sort((x, y) => y.updated_at - x.updated_at || Number(y.id) - Number(x.id));
+          // search_request takes no sort and the description promises no order: the emulator answers
+          // in creation order, so a client that reads only the first page misses the newest.
+          .sort((x, y) => Number(x.id) - Number(y.id));
         const { page, total_count, pages } = paginate(hits, body.pagination as never);
         return [200, { type: 'conversation.list', conversations: page.map((c) => renderConversationItem(store, c)), total_count, pages }];
       },
