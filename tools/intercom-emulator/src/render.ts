@@ -107,7 +107,7 @@ export function renderConversationPart(p: Part): Json {
     external_id: null,
     redacted: false,
     email_message_metadata: null,
-    metadata: null,
+    metadata: p.metadata ?? null,
     state: p.state ?? 'open',
     tags: [],
     event_details: null,

@@ -133,6 +133,24 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
       handler: async ({ params, body }) => {
         const c = get(params.conversation_id);
         const hasBody = typeof body.body === 'string' && body.body.length > 0;
+        if (body.type === 'user' && body.message_type === 'quick_reply') {
+          // The customer picks an option of the latest quick_reply part: "This value will be available
+          // within the metadata of the comment conversation part that is created when a user clicks on
+          // this reply option" (quick_reply_option.uuid); the description's contact_quick_reply_reply example.
+          const contact = replyingContact(body);
+          const picked = Array.isArray(body.reply_options) ? (body.reply_options as { uuid?: unknown }[]) : [];
+          if (picked.length !== 1) throw badRequest('reply_options must hold the one option chosen');
+          const offered = [...c.parts].reverse().find((part) => part.part_type === 'quick_reply')?.metadata?.quick_reply_options ?? [];
+          const option = offered.find((candidate) => candidate.uuid === picked[0].uuid);
+          if (!option) throw badRequest('reply_options: not an option of the latest quick reply');
+          c.state = 'open';
+          c.snoozed_until = null;
+          c.waiting_since = now();
+          addPart(c, 'comment', store.contactAuthor(contact), { body: toHtml(option.text), metadata: { quick_reply_uuid: option.uuid } });
+          contact.last_replied_at = now();
+          notify('conversation.user.replied', c);
+          return [200, out(c)];
+        }
         if (body.type === 'user') {
           if (body.message_type !== 'comment') throw badRequest('message_type must be comment for user replies');
           const contact = replyingContact(body);
@@ -171,7 +189,12 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
             }),
           );
         }
-        if (!hasBody && attachments.length === 0) throw badRequest('body is required', 'parameter_not_found');
+        // reply_options "Must be present for quick_reply message types"; body only for comment and note.
+        const options = Array.isArray(body.reply_options) ? (body.reply_options as { text?: unknown; uuid?: unknown }[]) : [];
+        if (kind === 'quick_reply') {
+          if (options.length === 0 || options.some((o) => typeof o.text !== 'string' || typeof o.uuid !== 'string'))
+            throw badRequest('reply_options (text, uuid) are required for quick_reply', 'parameter_not_found');
+        } else if (!hasBody && attachments.length === 0) throw badRequest('body is required', 'parameter_not_found');
         const partBody = hasBody ? toHtml(body.body) : null;
         if (kind === 'note') {
           addPart(c, 'note', store.adminAuthor(a), { body: partBody, attachments });
@@ -179,7 +202,11 @@ export function conversationsRoutes(ctx: Ctx): Route[] {
         } else {
           c.waiting_since = null;
           c.read = false;
-          addPart(c, kind, store.adminAuthor(a), { body: partBody, attachments });
+          const metadata =
+            kind === 'quick_reply'
+              ? { quick_reply_options: options.map((o) => ({ text: String(o.text), uuid: String(o.uuid) })) }
+              : undefined;
+          addPart(c, kind, store.adminAuthor(a), { body: partBody, attachments, metadata });
           notify('conversation.admin.replied', c);
         }
         return [200, out(c)];

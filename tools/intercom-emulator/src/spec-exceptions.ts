@@ -104,6 +104,20 @@ export const SPEC_EXCEPTIONS: readonly SpecException[] = [
     },
   },
   {
+    id: 'contact-quick-reply',
+    reason:
+      "replyConversation's own example contact_quick_reply_reply sends `message_type: quick_reply`, " +
+      '`type: user` and `reply_options` without a body (the way a customer answers a quick reply), but ' +
+      "contact_reply_base_request's message_type enum lists only `comment` and requires `body`. The enum " +
+      'gains quick_reply and body is no longer required (the emulator still requires it for comments).',
+    apply(doc) {
+      const base = schema(doc, 'contact_reply_base_request');
+      const messageType = prop(base, 'message_type');
+      messageType.enum = [...((messageType.enum as string[] | undefined) ?? []), 'quick_reply'];
+      base.required = (base.required ?? []).filter((name) => name !== 'body');
+    },
+  },
+  {
     id: 'ticket-type-attribute-input-options-nullable',
     reason:
       'ticket_type_attribute.input_options is typed a non-null object, but Intercom answers null for ' +

@@ -39,6 +39,8 @@ export interface Part {
   assigned_to: { type: string; id: string } | null;
   state?: 'open' | 'closed' | 'snoozed';
   previous_ticket_state?: TicketCategory;
+  /** conversation_part_metadata: the options of a quick_reply part, or the option a customer picked. */
+  metadata?: { quick_reply_options?: { text: string; uuid: string }[]; quick_reply_uuid?: string };
   ticket_state?: TicketCategory;
 }
 export interface Contact {

@@ -79,6 +79,13 @@ describe('contract with the OpenAPI description', () => {
     await ok('PUT', `/tickets/${t.id}`, { ticket_state_id: '2', admin_id: Number(BOT_ADMIN_ID) });
     await ok('POST', `/tickets/${t.id}/reply`, { message_type: 'comment', type: 'admin', admin_id: BOT_ADMIN_ID, body: 'on it' });
     await ok('POST', '/tickets/search', { query: { field: 'contact_ids', operator: '=', value: c.id } });
+    const outbound = await ok('POST', '/messages', {
+      message_type: 'in_app',
+      body: 'Hello from support',
+      from: { type: 'admin', id: Number(BOT_ADMIN_ID) },
+      to: { type: 'user', id: c.id },
+    });
+    await ok('DELETE', `/conversations/${outbound.conversation_id}`);
 
     // error answers are validated too (against `error`)
     expect((await api('GET', '/tickets/424242')).status).toBe(404);
