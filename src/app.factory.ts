@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { LogController } from 'fastify';
 import { NestFactory } from '@nestjs/core';
+import { IntercomWorkspaceSetup } from './intercom/workspace-setup';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
@@ -58,5 +59,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // Streaming multipart for file uploads (src/files); must be registered before routes are.
   await app.register(streamingMultipart, multipartOptions(config));
   await app.init();
+  // The service (not CLI contexts such as the dead-letter tools) says what the Intercom workspace lacks.
+  await app.get(IntercomWorkspaceSetup).logBootCheck();
   return app;
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Intercom } from 'intercom-client';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -35,7 +35,7 @@ const WRITE = { idempotent: false } as const;
 // `npm run intercom:setup` (apply) and the boot check (check): the data attributes and tags the
 // BFF relies on. Both are safe to repeat.
 @Injectable()
-export class IntercomWorkspaceSetup implements OnApplicationBootstrap {
+export class IntercomWorkspaceSetup {
   private readonly logger = new Logger('IntercomSetup');
 
   constructor(
@@ -45,7 +45,7 @@ export class IntercomWorkspaceSetup implements OnApplicationBootstrap {
 
   // Boot: say clearly what is missing; never stop the service for it (Intercom may be down, and
   // conversations work without enrichment).
-  async onApplicationBootstrap(): Promise<void> {
+  async logBootCheck(): Promise<void> {
     try {
       const check = await this.check();
       const absent = [...check.missingAttributes, ...check.archivedAttributes.map((name) => `${name} (archived)`)];
