@@ -14,7 +14,7 @@ import { multipartOptions, streamingMultipart } from './files/multipart';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi/openapi-document';
-import { routeBodyLimit } from './webhooks/route-body-limit';
+import { routeBodyLimit } from './common/route-body-limit';
 
 // Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {

@@ -42,6 +42,12 @@ describe('Foundation (e2e)', () => {
       await expectEnvelope(await call('/api/conversations'), 401, 'unauthorized');
     });
 
+    it('answers an unknown /api/ route like a known one to a caller without a valid session: 401', async () => {
+      await expectEnvelope(await call('/api/no-such-route'), 401, 'unauthorized');
+      await expectEnvelope(await call('/api/conversations/1/no-such-action', { method: 'POST' }), 401, 'unauthorized');
+      await expectEnvelope(await call('/api/no-such-route', { headers: { authorization: 'Bearer not-a-token' } }), 401, 'unauthorized');
+    });
+
     it('answers malformed JSON with 400 bad_request', async () => {
       const response = await call('/auth/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"token":' });
       await expectEnvelope(response, 400, 'bad_request');

@@ -1,4 +1,4 @@
-import type { SessionUser } from '../src/common/auth.decorators';
+import type { SessionUser } from '../src/auth/auth.decorators';
 import { DevicesService } from '../src/devices/devices.service';
 import { IntercomService } from '../src/intercom/intercom.service';
 import { botBlocked, FakeTelegram, tooManyRequests, waitFor } from './helpers/fake-telegram';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, type SessionUser } from '../common/auth.decorators';
+import { CurrentUser, Public, type SessionUser } from './auth.decorators';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ExchangeAuthDto, SessionDto, SessionUserDto, TelegramAuthDto } from './dto/auth.dto';
 import { UserLanguagesService } from '../notifications/user-languages.service';

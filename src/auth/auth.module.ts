@@ -1,15 +1,28 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { UNKNOWN_ROUTE_POLICY } from '../common/error-envelope.filter';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { AuthController } from './auth.controller';
+import { HiddenApiRoutes } from './hidden-api-routes';
 import { HostTokenService } from './host-token.service';
+import { UserRateLimiter } from './rate-limit';
+import { SessionGuard } from './session.guard';
 import { SessionTokensService } from './session-tokens.service';
 import { TelegramInitDataService } from './telegram-init-data.service';
 
-@Global()
+// Sign-in routes, session tokens, and the global session guard (with the per-user rate limit it
+// counts). The error filter asks UNKNOWN_ROUTE_POLICY how to answer unknown /api/* routes.
 @Module({
   imports: [NotificationsModule],
   controllers: [AuthController],
-  providers: [SessionTokensService, TelegramInitDataService, HostTokenService],
-  exports: [SessionTokensService],
+  providers: [
+    SessionTokensService,
+    TelegramInitDataService,
+    HostTokenService,
+    UserRateLimiter,
+    { provide: APP_GUARD, useClass: SessionGuard },
+    { provide: UNKNOWN_ROUTE_POLICY, useClass: HiddenApiRoutes },
+  ],
+  exports: [SessionTokensService, UNKNOWN_ROUTE_POLICY],
 })
 export class AuthModule {}

@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type AuthenticatedRequest, IS_PUBLIC, type SessionUser } from '../common/auth.decorators';
+import { type AuthenticatedRequest, IS_PUBLIC, type SessionUser } from './auth.decorators';
 import { AppError } from '../common/errors';
-import { UserRateLimiter } from '../common/rate-limit';
+import { UserRateLimiter } from './rate-limit';
 import { SessionTokensService } from './session-tokens.service';
 
 // Global: every route needs a session unless marked @Public(), and counts against the user's rate limit.

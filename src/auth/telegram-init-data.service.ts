@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validate } from '@telegram-apps/init-data-node';
-import type { SessionUser } from '../common/auth.decorators';
+import type { SessionUser } from './auth.decorators';
 import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';

@@ -1,29 +1,11 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ConfigError } from '../config/env-reader';
 
 // Routes a browser client (the Mini App, a web view) calls cross-origin.
 const CORS_PREFIXES = ['/api/', '/auth/'];
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'X-Request-Id', 'Last-Event-ID'];
 // The SDK reads these from responses: request ids for support, Retry-After for 429 backoff.
 const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After'];
-
-// CORS_ORIGINS: exact origins only (scheme://host[:port]); a wildcard is refused rather than trusted.
-export function parseCorsOrigins(value: string | undefined, fallbackOrigin: string): string[] {
-  if (value === undefined || value.trim() === '') return [new URL(fallbackOrigin).origin];
-  return value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      if (entry.includes('*')) throw new ConfigError('CORS_ORIGINS must list exact origins; "*" is not allowed');
-      const origin = URL.canParse(entry) ? new URL(entry).origin : 'null';
-      if (origin === 'null' || origin !== entry.replace(/\/$/, '')) {
-        throw new ConfigError(`CORS_ORIGINS entries must be origins like https://app.example.com, got "${entry}"`);
-      }
-      return origin;
-    });
-}
 
 const wantsCors = (url: string): boolean => CORS_PREFIXES.some((prefix) => url.startsWith(prefix));
 

@@ -1,9 +1,15 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Logger, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SessionTokensService } from '../auth/session-tokens.service';
-import type { AuthenticatedRequest } from './auth.decorators';
 import { mapError } from './error-envelope';
-import { AppError } from './errors';
+
+// How an unknown route is answered, asked before the 404 goes out. Provided by the auth module
+// (src/auth/hidden-api-routes.ts: 401 for anonymous callers under /api/); this filter knows only
+// the interface, so common code does not depend on auth.
+export const UNKNOWN_ROUTE_POLICY = Symbol('UNKNOWN_ROUTE_POLICY');
+export interface UnknownRoutePolicy {
+  // The error to answer with instead of (or as) `notFound`.
+  answer(notFound: NotFoundException, request: FastifyRequest): Promise<unknown>;
+}
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const mapped = mapError(error);
@@ -23,23 +29,13 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply,
 export class ErrorEnvelopeFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly sessions: SessionTokensService) {}
+  constructor(@Inject(UNKNOWN_ROUTE_POLICY) private readonly unknownRoutes: UnknownRoutePolicy) {}
 
   async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
-    sendError(await this.hideApiRoutes(error, request), request, http.getResponse<FastifyReply>(), this.logger);
-  }
-
-  // Nest's router raises NotFoundException for unknown routes (our code throws AppError). Under
-  // /api/ an anonymous caller gets 401 either way, so the route table cannot be probed.
-  private async hideApiRoutes(error: unknown, request: AuthenticatedRequest): Promise<unknown> {
-    if (!(error instanceof NotFoundException) || !request.url.startsWith('/api/') || request.user) return error;
-    const header = request.headers.authorization;
-    if (!header || header.slice(0, 7).toLowerCase() !== 'bearer ') return new AppError('unauthorized', 'Missing bearer token');
-    return this.sessions.verify(header.slice(7).trim()).then(
-      () => error,
-      (authError: unknown) => authError,
-    );
+    const request = http.getRequest<FastifyRequest>();
+    // Nest's router raises NotFoundException for unknown routes (our code throws AppError).
+    const answer = error instanceof NotFoundException ? await this.unknownRoutes.answer(error, request) : error;
+    sendError(answer, request, http.getResponse<FastifyReply>(), this.logger);
   }
 }

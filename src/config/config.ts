@@ -1,4 +1,4 @@
-import { parseCorsOrigins } from '../browser/browser-clients';
+import { parseCorsOrigins } from './cors-origins';
 import { ConfigError, EnvReader } from './env-reader';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { SessionUser } from '../common/auth.decorators';
+import type { SessionUser } from '../auth/auth.decorators';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { IntercomUnknownAttributeError } from '../intercom/intercom.gateway';

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { type AuthenticatedRequest, CurrentUser, type SessionUser } from '../common/auth.decorators';
+import { type AuthenticatedRequest, CurrentUser, type SessionUser } from '../auth/auth.decorators';
 import { isDigits } from '../common/digits';
 import { AppError } from '../common/errors';
-import { RateLimit } from '../common/rate-limit';
+import { RateLimit } from '../auth/rate-limit';
 import { MessageDto } from '../messages/message.dto';
 import { ReplyDto } from '../messages/reply.dto';
 import { ApiErrors } from '../openapi/api-errors.decorator';

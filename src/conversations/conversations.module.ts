@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CsatModule } from '../csat/csat.module';
 import { FilesModule } from '../files/files.module';
+import { IntercomModule } from '../intercom/intercom.module';
+import { MessagesModule } from '../messages/messages.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { UnreadIndexModule } from '../unread/unread-index.module';
@@ -18,6 +20,8 @@ import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
     TypeOrmModule.forFeature([ConversationRead, ConversationTopic]),
     FilesModule,
     CsatModule,
+    IntercomModule,
+    MessagesModule,
     MetricsModule,
     UnreadIndexModule,
     NotificationsModule,

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type SessionUser } from '../common/auth.decorators';
+import { CurrentUser, type SessionUser } from '../auth/auth.decorators';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { DevicesService } from './devices.service';
 import { DeviceDto, NotificationSettingsDto, RegisterDeviceDto, UpdateNotificationSettingsDto } from './dto/devices.dto';

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentUser, type SessionUser } from '../common/auth.decorators';
+import { CurrentUser, type SessionUser } from '../auth/auth.decorators';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { DIAGNOSTICS_MAX_BYTES, DiagnosticsDto } from './diagnostics.dto';
 import { DiagnosticsService } from './diagnostics.service';

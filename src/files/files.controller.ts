@@ -11,8 +11,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentUser, Public, type SessionUser } from '../common/auth.decorators';
-import { RateLimit } from '../common/rate-limit';
+import { CurrentUser, Public, type SessionUser } from '../auth/auth.decorators';
+import { RateLimit } from '../auth/rate-limit';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { FILE_CONTENT, FILE_HEADERS, FileIdParams, UPLOAD_BODY_SCHEMA, UploadResponseDto } from './dto/files.dto';
 import { type FileResponse, FilesService } from './files.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import type { Repository } from 'typeorm';
-import type { SessionUser } from '../common/auth.decorators';
+import type { SessionUser } from '../auth/auth.decorators';
 import { IntercomContact } from './intercom-contact.entity';
 import { IntercomConflictError, IntercomGateway } from './intercom.gateway';
 

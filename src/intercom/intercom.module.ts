@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ContactResolverService } from './contact-resolver.service';
@@ -7,7 +7,6 @@ import { IntercomGateway } from './intercom.gateway';
 import { IntercomService } from './intercom.service';
 import { IntercomWorkspaceSetup } from './workspace-setup';
 
-@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([IntercomContact]), MetricsModule],
   providers: [IntercomGateway, ContactResolverService, IntercomService, IntercomWorkspaceSetup],

@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientMessage } from './client-message.entity';
 import { ClientMessagesService } from './client-messages.service';
 
 // Shared by conversations and tickets: the Intercom → message mapper (message.mapper.ts) and
 // clientMessageId idempotency.
-@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ClientMessage])],
   providers: [ClientMessagesService],

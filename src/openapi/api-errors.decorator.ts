@@ -1,3 +1,4 @@
+import { SetMetadata } from '@nestjs/common';
 import type { ErrorCode } from '../common/errors';
 
 // Route-specific errors an operation can answer, as `code` or [`code`, when]. The errors every
@@ -33,3 +34,9 @@ export function ownAuth(holder: object): SecurityRequirement[] | undefined {
 export function declaredErrors(holder: object): DeclaredError[] {
   return (Reflect.getMetadata(API_ERRORS, holder) as DeclaredError[] | undefined) ?? [];
 }
+
+// Marks a route (or controller) as documented without the session security requirement. The auth
+// module's @Public() applies it, so this folder reads its own marker and never imports auth.
+const OPENAPI_PUBLIC = 'support-bff:openapi-public';
+export const ApiPublic = (): MethodDecorator & ClassDecorator => SetMetadata(OPENAPI_PUBLIC, true);
+export const isDocumentedPublic = (target: object): boolean => Reflect.getMetadata(OPENAPI_PUBLIC, target) === true;

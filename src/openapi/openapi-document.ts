@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { IS_PUBLIC } from '../common/auth.decorators';
 import type { AppConfig } from '../config/config';
-import { declaredErrors, type DeclaredError, ownAuth } from './api-errors.decorator';
+import { declaredErrors, type DeclaredError, isDocumentedPublic, ownAuth } from './api-errors.decorator';
 import { ErrorEnvelopeDto } from './error-envelope.dto';
 import { finishDocument, type RouteFacts } from './finish-document';
 
@@ -40,12 +39,12 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
       if (!controller) continue;
-      const classPublic = Reflect.getMetadata(IS_PUBLIC, controller) === true;
+      const classPublic = isDocumentedPublic(controller);
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = (controller.prototype as Record<string, unknown>)[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const errors: DeclaredError[] = [...declaredErrors(controller), ...declaredErrors(handler)];
-        const isPublic = classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true;
+        const isPublic = classPublic || isDocumentedPublic(handler);
         facts.set(`${controller.name}_${name}`, { isPublic, errors, ownAuth: ownAuth(handler) });
       }
     }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type SessionUser } from '../common/auth.decorators';
+import { CurrentUser, type SessionUser } from '../auth/auth.decorators';
 import { MessageDto } from '../messages/message.dto';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ClarifyResultDto, ClarifyTicketDto, SearchTicketsQuery, TicketDetailDto, TicketListDto, TicketReplyDto } from './dto/tickets.dto';

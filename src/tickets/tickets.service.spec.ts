@@ -1,4 +1,4 @@
-import type { SessionUser } from '../common/auth.decorators';
+import type { SessionUser } from '../auth/auth.decorators';
 import { loadConfig, type AppConfig } from '../config/config';
 import type { CsatService } from '../csat/csat.service';
 import type { FilesService } from '../files/files.service';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type SessionUser } from '../common/auth.decorators';
+import { CurrentUser, type SessionUser } from '../auth/auth.decorators';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { UnreadDto } from './dto/unread.dto';
 import { UnreadService } from './unread.service';

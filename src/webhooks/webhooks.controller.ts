@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Post, type RawBodyRequest, Req } from '@
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '../common/auth.decorators';
+import { Public } from '../auth/auth.decorators';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { IntercomNotificationDto, WEBHOOK_BODY_LIMIT_BYTES, WebhookAckDto } from './dto/intercom-notification.dto';
 import { WebhooksService } from './webhooks.service';

@@ -1,5 +1,5 @@
 import { SessionTokensService } from '../../src/auth/session-tokens.service';
-import type { SessionUser } from '../../src/common/auth.decorators';
+import type { SessionUser } from '../../src/auth/auth.decorators';
 import type { TestApp } from './app';
 
 // A session token issued by the app's own SessionTokensService, for tests that need a logged-in user.

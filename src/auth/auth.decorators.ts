@@ -1,9 +1,10 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ApiPublic } from '../openapi/api-errors.decorator';
 
 export const IS_PUBLIC = 'support-bff:public';
-// Opts a route (or controller) out of the global session guard.
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+// Opts a route (or controller) out of the global session guard (and out of the OpenAPI security requirement).
+export const Public = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiPublic());
 
 export interface SessionUser {
   userId: string;

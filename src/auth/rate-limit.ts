@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, SetMetadata } from '@nestjs/c
 import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { AppError } from './errors';
+import { AppError } from '../common/errors';
 
 export type RateLimitClass = 'default' | 'poll' | 'upload';
 const RATE_LIMIT_CLASS = 'support-bff:rate-limit-class';
@@ -19,7 +19,7 @@ interface Window {
 // Per-user fixed-window limits on authenticated routes, one window per (route class, user),
 // checked by the session guard once it knows the user. We started on @nestjs/throttler; on the
 // poll path its guard (a dozen metadata lookups and an async storage round per request) cost a
-// quarter of the throughput, and even a second guard of our own cost ~5 % (README › Benchmarks);
+// quarter of the throughput, and even a second guard of our own cost ~5 % (docs/benchmarks.md);
 // what we need is a counter per key, answered synchronously. Per instance: N instances allow up
 // to N× the limit (documented in the README).
 @Injectable()
