@@ -12,6 +12,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/app.factory';
 import { ConversationSnapshotsService } from '../src/conversations/conversation-snapshots.service';
 import { loadConfig } from '../src/config/config';
+import { EventsHub } from '../src/events/events-hub';
 
 @Controller()
 class BareController {
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
         process.send?.('metrics-off-started');
       })();
     }
+    if (message === 'streams') process.send?.(app.get(EventsHub).openConnections);
     if (message === 'loop') {
       const ms = (ns: number) => Math.round(ns / 1e5) / 10;
       process.send?.({ p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });

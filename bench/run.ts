@@ -9,6 +9,7 @@ import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgr
 import { BOT_ADMIN_ID, startIntercomEmulator } from '../tools/intercom-emulator/src';
 import type { LoadResult } from './load';
 import { topEntries } from './profile-summary';
+import { streamPhases } from './streams';
 
 const ROOT = join(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 6);
@@ -453,6 +454,30 @@ async function main(): Promise<void> {
     if (process.env.BENCH_PROFILE) await ask(server, 'profile-stop:webhook');
     const loop = await ask<{ p50: number; p99: number; max: number }>(server, 'loop');
     row('server event-loop delay during the webhook run (ms)', `p50 ${loop.p50} / p99 ${loop.p99} / max ${loop.max}`, '', '', 'info');
+
+    // 5.–8. Realtime streams (bench/streams.ts).
+    await streamPhases({
+      server,
+      base,
+      databaseUrl: postgres.url,
+      session: { secret: secrets.SESSION_JWT_SECRET, issuer: 'support-bff', audience: 'support-bff:session' },
+      intercomClientSecret: secrets.INTERCOM_CLIENT_SECRET,
+      ask: (message) => ask(server, message),
+      rssMb: () => rssMb(server.pid!).rss,
+      row,
+      pollRatio: async () => {
+        const bareRun = await load({
+          url: `http://127.0.0.1:${barePort}/bare`,
+          connections: CONNECTIONS,
+          duration: DURATION,
+          headers: auth,
+        });
+        const pollRun = await load({ url: pollUrl, connections: CONNECTIONS, duration: DURATION, headers: auth });
+        return pollRun.requestsPerSecond / bareRun.requestsPerSecond;
+      },
+      pollRatioWithoutStreams: ratio,
+      webhookAckP99WithoutLog: webhooks.latency.p99,
+    });
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));

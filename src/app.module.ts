@@ -10,6 +10,7 @@ import { FilesModule } from './files/files.module';
 import { CsatModule } from './csat/csat.module';
 import { DevicesModule } from './devices/devices.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TicketsModule } from './tickets/tickets.module';
@@ -31,6 +32,7 @@ const FEATURE_MODULES = [
   TicketsModule,
   UnreadModule,
   WebhooksModule,
+  EventsModule,
 ];
 
 @Module({})

@@ -4,6 +4,7 @@ import { type AuthenticatedRequest, IS_PUBLIC, type SessionUser } from './auth.d
 import { AppError } from '../common/errors';
 import { UserRateLimiter } from './rate-limit';
 import { SessionTokensService } from './session-tokens.service';
+import { ACCEPTS_TICKET } from './ticket-auth.decorator';
 
 // Global: every route needs a session unless marked @Public(), and counts against the user's rate limit.
 @Injectable()
@@ -16,6 +17,7 @@ export class SessionGuard implements CanActivate {
 
   // Whether a handler is public never changes: look it up once per handler, not per request.
   private readonly publicHandlers = new WeakMap<object, boolean>();
+  private readonly ticketHandlers = new WeakMap<object, boolean>();
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const handler = context.getHandler();
@@ -27,6 +29,7 @@ export class SessionGuard implements CanActivate {
     if (isPublic) return true;
     // getArgByIndex(0) is the request; switchToHttp() would build three closures per request.
     const request = context.getArgByIndex<AuthenticatedRequest>(0);
+    if (this.acceptsTicket(handler) && (request.query as { ticket?: unknown } | undefined)?.ticket !== undefined) return true;
     const header = request.headers.authorization;
     // The auth scheme is case-insensitive (RFC 9110).
     if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ')
@@ -35,6 +38,15 @@ export class SessionGuard implements CanActivate {
     const cached = this.sessions.cached(token);
     if (cached) return this.admit(request, cached, handler);
     return this.sessions.verify(token).then((user) => this.admit(request, user, handler));
+  }
+
+  private acceptsTicket(handler: object): boolean {
+    let accepts = this.ticketHandlers.get(handler);
+    if (accepts === undefined) {
+      accepts = this.reflector.get<boolean>(ACCEPTS_TICKET, handler as never) ?? false;
+      this.ticketHandlers.set(handler, accepts);
+    }
+    return accepts;
   }
 
   // One guard rather than two: the per-user rate limit is counted here, once the user is known.

@@ -74,6 +74,19 @@ export interface AppConfig {
   commit: string | undefined;
   // The unread index (src/unread): a cold user's index is rebuilt from Intercom at most once per refreshMs.
   unread: { refreshMs: number };
+  stream: StreamConfig;
+}
+
+// Realtime stream (src/events, api.md › Realtime events).
+export interface StreamConfig {
+  heartbeatMs: number;
+  maxPerUser: number;
+  retentionHours: number;
+  // The `retry:` a client waits before reconnecting.
+  retryMs: number;
+  // Bytes a connection may leave unsent before it is dropped (a client that does not read).
+  maxBufferBytes: number;
+  ticketTtlSeconds: number;
 }
 
 // Intercom webhook inbox (src/webhooks): the inbox table is the queue its workers drain.
@@ -294,6 +307,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     commit: gitCommit(read.optionalString('GIT_COMMIT')),
     unread: { refreshMs: read.int('UNREAD_REFRESH_SECONDS', 60, { min: 1, max: 86_400 }) * 1000 },
+    stream: {
+      heartbeatMs: read.int('STREAM_HEARTBEAT_MS', 15_000, { min: 100, max: 600_000 }),
+      maxPerUser: read.int('STREAM_MAX_PER_USER', 5, { min: 1, max: 100 }),
+      retentionHours: read.int('STREAM_RETENTION_HOURS', 24, { min: 1, max: 24 * 90 }),
+      retryMs: read.int('STREAM_RETRY_MS', 2000, { min: 100, max: 600_000 }),
+      maxBufferBytes: read.int('STREAM_MAX_BUFFER_KB', 256, { min: 16, max: 64 * 1024 }) * 1024,
+      ticketTtlSeconds: 60,
+    },
   };
   if (production && config.logFormat === 'pretty') {
     throw new ConfigError('LOG_FORMAT=pretty is for development (pino-pretty is not installed in production); use json');

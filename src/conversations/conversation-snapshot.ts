@@ -40,6 +40,17 @@ export function fromStored(message: StoredMessage): MessageDto {
 
 const retimed = (message: StoredMessage, createdAt: number): StoredMessage => toStored({ ...fromStored(message), createdAt });
 
+// How the poll snapshot took a webhook's (or our own write's) conversation.
+export interface SnapshotChange {
+  // Built from this conversation object alone: its customer-visible messages.
+  next: ConversationSnapshot;
+  // What polls now see (next merged into what was held), or next when nothing newer was held.
+  current: ConversationSnapshot;
+  previous: ConversationSnapshot | undefined;
+  // An older state than the one polls already showed (webhooks arrive out of order).
+  stale: boolean;
+}
+
 export interface SnapshotContext {
   clientMessageIds: ReadonlyMap<string, string>;
   // The source of a conversation opened from a topic alone is a placeholder, not the user's words.

@@ -7,7 +7,14 @@ import { APP_CONFIG } from '../config/config.module';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
 import { ClientMessagesService } from '../messages/client-messages.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { buildSnapshot, type ConversationSnapshot, isNotOlder, mergeSnapshot, type SnapshotContext } from './conversation-snapshot';
+import {
+  buildSnapshot,
+  type ConversationSnapshot,
+  isNotOlder,
+  mergeSnapshot,
+  type SnapshotChange,
+  type SnapshotContext,
+} from './conversation-snapshot';
 import { ConversationTopic } from './conversation-topic.entity';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
 
@@ -62,29 +69,38 @@ export class ConversationSnapshotsService {
 
   // Our own writes (reply, close) return the whole conversation: use it instead of refetching.
   async apply(conversation: IntercomConversation): Promise<ConversationSnapshot> {
+    return (await this.applyOwnWrite(conversation)).current;
+  }
+
+  // As apply(), with what changed (for the stream events of the user's own write).
+  async applyOwnWrite(conversation: IntercomConversation): Promise<SnapshotChange> {
     const next = buildSnapshot(conversation, await this.contextFor(conversation.id));
     const previous = this.snapshots.get(conversation.id);
-    const snapshot = previous ? mergeSnapshot(previous, next) : next;
-    this.snapshots.set(conversation.id, snapshot);
+    const current = previous ? mergeSnapshot(previous, next) : next;
+    this.snapshots.set(conversation.id, current);
     this.changedAt.set(conversation.id, Date.now());
     await this.bus.publish(conversation.id);
-    return snapshot;
+    return { next, current, previous, stale: false };
   }
 
   // Webhook entry point: a conversation object from Intercom updates the local snapshot (no
-  // Intercom call) and other instances drop theirs.
-  async applyFromWebhook(conversation: IntercomConversation): Promise<void> {
+  // Intercom call) and other instances drop theirs. The change is what stream events are made of.
+  async applyFromWebhook(conversation: IntercomConversation): Promise<SnapshotChange> {
     this.changedAt.set(conversation.id, Date.now());
     const previous = this.snapshots.get(conversation.id);
-    const context = this.contexts.get(conversation.id);
-    const next = previous && context ? buildSnapshot(conversation, context) : undefined;
-    if (previous && next && isNotOlder(next, previous)) {
-      this.snapshots.set(conversation.id, mergeSnapshot(previous, next));
+    const next = buildSnapshot(conversation, await this.contextFor(conversation.id));
+    let current = next;
+    if (previous && isNotOlder(next, previous)) {
+      current = mergeSnapshot(previous, next);
+      this.snapshots.set(conversation.id, current);
     } else {
       // Webhooks arrive out of order; an older (or ambiguous) one must not undo a newer state.
       this.snapshots.delete(conversation.id);
     }
     await this.bus.publish(conversation.id);
+    // Only a strictly older second is stale for the stream: within one second the webhook's own
+    // state is the best we know (the snapshot, unsure, is dropped and refetched).
+    return { next, current, previous, stale: previous !== undefined && next.updatedAt < previous.updatedAt };
   }
 
   // Webhook / ops entry point when only the id is known: the next poll refetches, everywhere.

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CsatModule } from '../csat/csat.module';
+import { PostgresNotificationsModule } from '../database/postgres-notifications.module';
+import { EventsModule } from '../events/events.module';
 import { FilesModule } from '../files/files.module';
 import { IntercomModule } from '../intercom/intercom.module';
 import { MessagesModule } from '../messages/messages.module';
@@ -25,6 +27,8 @@ import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
     MetricsModule,
     UnreadIndexModule,
     NotificationsModule,
+    PostgresNotificationsModule,
+    EventsModule,
   ],
   controllers: [ConversationsController],
   providers: [ConversationsService, ConversationSnapshotsService, ConversationStarterService, SnapshotInvalidationBus],

@@ -7,6 +7,7 @@ import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CsatService } from '../csat/csat.service';
+import { OwnWriteEvents } from '../events/own-write-events';
 import { FilesService } from '../files/files.service';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
 import { ClientMessagesService } from '../messages/client-messages.service';
@@ -45,6 +46,7 @@ export class ConversationsService {
     private readonly clientMessages: ClientMessagesService,
     private readonly files: FilesService,
     private readonly csat: CsatService,
+    private readonly ownEvents: OwnWriteEvents,
     @InjectRepository(ConversationRead) private readonly reads: Repository<ConversationRead>,
     private readonly unread: UnreadIndexService,
     private readonly languages: UserLanguagesService,
@@ -166,7 +168,10 @@ export class ConversationsService {
 
   async close(user: SessionUser, conversationId: string): Promise<CloseResponseDto> {
     await this.owned(user, conversationId);
-    await this.snapshots.apply(await this.intercom.close(conversationId));
+    const conversation = await this.intercom.close(conversationId);
+    const change = await this.snapshots.applyOwnWrite(conversation);
+    // The user's other devices hear of it (the close is made as our admin: that is its webhook).
+    await this.ownEvents.conversation(user.userId, 'conversation.admin.closed', conversation, change);
     return { state: 'closed', csatPrompt: true };
   }
 
@@ -188,16 +193,17 @@ export class ConversationsService {
         }
         const partId = this.newestUserPartId(conversation, contactId);
         if (dto.clientMessageId && partId) this.snapshots.rememberClientMessage(conversationId, partId, dto.clientMessageId);
-        const updated = await this.snapshots.apply(conversation);
-        const stored = updated.messages.find((candidate) => candidate.id === partId);
+        const change = await this.snapshots.applyOwnWrite(conversation);
+        const stored = change.current.messages.find((candidate) => candidate.id === partId);
         if (!stored) throw new AppError('service_unavailable', 'Intercom did not return the reply');
         // Replying means having read what came before the reply.
         await this.unread.markSeen(
           this.reads.manager,
           user.userId,
           conversationId,
-          operatorMessages(updated).filter((message) => message.createdAt < stored.createdAt),
+          operatorMessages(change.current).filter((message) => message.createdAt < stored.createdAt),
         );
+        await this.ownEvents.conversation(user.userId, 'conversation.user.replied', conversation, change);
         return { result: { ...fromStored(stored), clientMessageId: dto.clientMessageId ?? null }, partId };
       },
     );

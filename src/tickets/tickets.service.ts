@@ -4,6 +4,7 @@ import { AppError, notFound } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CsatService } from '../csat/csat.service';
+import { OwnWriteEvents } from '../events/own-write-events';
 import { FilesService } from '../files/files.service';
 import { isShownToCustomer } from '../conversations/conversation-snapshot';
 import { IntercomRejectedError } from '../intercom/intercom.gateway';
@@ -40,6 +41,7 @@ export class TicketsService {
     private readonly clientMessages: ClientMessagesService,
     private readonly files: FilesService,
     private readonly csat: CsatService,
+    private readonly ownEvents: OwnWriteEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -84,6 +86,7 @@ export class TicketsService {
         });
       const partId = part.id ?? '';
       const message = toMessage(part, new Map(clientMessageId ? [[partId, clientMessageId]] : []));
+      await this.ownEvents.ticketMessage(user.userId, ticket.id, message);
       return { result: message, partId };
     });
   }

@@ -4,8 +4,10 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
+import type { NewUserEvent } from '../events/stream-event';
+import { UserEventsService } from '../events/user-events.service';
 import { PushDispatcherService } from '../notifications/push-dispatcher.service';
-import { WebhookEffects } from './webhook-effects';
+import { type EffectOutcome, WebhookEffects } from './webhook-effects';
 
 interface DueEvent {
   id: string;
@@ -38,6 +40,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly effects: WebhookEffects,
     private readonly pushes: PushDispatcherService,
+    private readonly userEvents: UserEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -74,6 +77,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   async processNext(): Promise<boolean> {
     const runner = this.dataSource.createQueryRunner();
     const decided: string[] = [];
+    let appended: Awaited<ReturnType<UserEventsService['append']>> = [];
     let claimed = false;
     await runner.connect();
     try {
@@ -87,13 +91,18 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
         [this.config.webhooks.batchSize],
       )) as DueEvent[];
       const processed: string[] = [];
+      const streamEvents: NewUserEvent[] = [];
       for (const event of events) {
-        const deliveries = await this.handle(runner, event);
-        if (deliveries) {
+        const outcome = await this.handle(runner, event);
+        if (outcome) {
           processed.push(event.id);
-          decided.push(...deliveries);
+          decided.push(...outcome.deliveries);
+          streamEvents.push(...outcome.streamEvents);
         }
       }
+      // The event log is written in the transaction that marks its webhooks processed (an outbox),
+      // last, so each user's head row is locked only until the commit.
+      appended = await this.userEvents.append(runner.manager, streamEvents);
       // One statement for the whole batch's successes: fewer round trips (and less garbage) per event.
       if (processed.length > 0) {
         await runner.query(
@@ -111,18 +120,20 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
     }
     // Committed: the decisions are durable and ours to send (a sweeper takes over if we die now).
     this.pushes.enqueue(decided);
+    // Committed: streams on every instance look for the new rows.
+    await this.userEvents.publish(appended);
     return claimed;
   }
 
   // Applies one event's effects under a savepoint, so a failing event leaves no partial writes in the
-  // batch; returns the pushes it decided, or undefined after recording the failure (retry or give up).
-  private async handle(runner: QueryRunner, event: DueEvent): Promise<string[] | undefined> {
+  // batch; returns the pushes and stream events it decided, or undefined after recording the failure.
+  private async handle(runner: QueryRunner, event: DueEvent): Promise<EffectOutcome | undefined> {
     await runner.query('SAVEPOINT webhook_event');
     try {
-      const deliveries = await this.effects.apply(event.topic, event.payload, runner.manager);
+      const outcome = await this.effects.apply(event.topic, event.payload, runner.manager);
       await runner.query('RELEASE SAVEPOINT webhook_event');
       this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(event.topic), outcome: 'processed' });
-      return deliveries;
+      return outcome;
     } catch (error) {
       await runner.query('ROLLBACK TO SAVEPOINT webhook_event');
       const attempts = event.attempts + 1;

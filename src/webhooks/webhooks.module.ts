@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { UnreadIndexModule } from '../unread/unread-index.module';
 import { WebhookEffects } from './webhook-effects';
@@ -10,7 +11,7 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [ConversationsModule, NotificationsModule, MetricsModule, UnreadIndexModule],
+  imports: [ConversationsModule, NotificationsModule, MetricsModule, UnreadIndexModule, EventsModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookInboxWorker, WebhookEffects, WebhookInboxMetrics],
 })

@@ -1,0 +1,183 @@
+// The realtime phases of `npm run bench` (issue #18): idle streams' memory and event-loop cost,
+// poll throughput with them open, webhook → event latency at 200 webhooks/s with them open (and the
+// acknowledgement cost of writing the event log), and a 1,000-event replay.
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
+const IDLE_SECONDS = Number(process.env.BENCH_STREAM_IDLE_SECONDS ?? 20);
+const WEBHOOK_SECONDS = Number(process.env.BENCH_STREAM_WEBHOOK_DURATION ?? 20);
+const REPLAY_EVENTS = 1000;
+
+export interface StreamPhaseContext {
+  server: ChildProcess;
+  base: string;
+  databaseUrl: string;
+  session: { secret: string; issuer: string; audience: string };
+  intercomClientSecret: string;
+  ask<T>(message: string): Promise<T>;
+  rssMb(): number;
+  row(...cells: (string | number)[]): void;
+  // One bare run then one poll run: poll req/s ÷ bare req/s.
+  pollRatio(): Promise<number>;
+  // The same run's figures without streams.
+  pollRatioWithoutStreams: number;
+  webhookAckP99WithoutLog: number;
+}
+
+interface Answer<T> {
+  ok: boolean;
+  result?: T;
+  error?: string;
+}
+
+function command<T>(client: ChildProcess, message: Record<string, unknown>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    client.once('message', (answer: Answer<T>) => (answer.ok ? resolve(answer.result as T) : reject(new Error(answer.error))));
+    client.send(message);
+  });
+}
+
+const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
+
+export async function streamPhases(context: StreamPhaseContext): Promise<void> {
+  const { row, ask } = context;
+  const client = fork(join(__dirname, 'streams-client.ts'), [], {
+    execArgv: ['-r', '@swc-node/register'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise((resolve) => client.once('message', resolve));
+  try {
+    // 5. Idle streams: RSS and event-loop delay, each against the same process just before.
+    await ask('gc');
+    const rssBefore = context.rssMb();
+    await ask('loop-reset');
+    await sleep(IDLE_SECONDS);
+    const loopBefore = await ask<{ p99: number }>('loop');
+    const { opened } = await command<{ opened: number }>(client, {
+      cmd: 'open',
+      base: context.base,
+      count: STREAMS,
+      session: context.session,
+    });
+    const held = await ask<number>('streams');
+    await ask('gc');
+    const rssWith = context.rssMb();
+    await ask('loop-reset');
+    await sleep(IDLE_SECONDS);
+    const loopWith = await ask<{ p99: number }>('loop');
+    const growth = rssWith - rssBefore;
+    row(
+      `RSS growth with ${held} idle streams open (MB, after GC)`,
+      growth,
+      `${rssBefore} MB before (${opened} opened)`,
+      `${((growth * 1024) / Math.max(1, held)).toFixed(1)} KB a stream (target ≤ 100 MB, ≤ 10 KB a stream)`,
+      verdict(growth <= 100 && held >= STREAMS),
+    );
+    const loopRatio = loopWith.p99 / loopBefore.p99;
+    row(
+      `event-loop delay p99 with ${held} idle streams (ms, ${IDLE_SECONDS} s, heartbeats included)`,
+      loopWith.p99,
+      `${loopBefore.p99} without streams`,
+      `${loopRatio.toFixed(2)}× (target ≤ 1.5×)`,
+      verdict(loopRatio <= 1.5),
+    );
+    // 6. Polls with the streams open.
+    const pollRatio = await context.pollRatio();
+    row(
+      `poll ÷ bare throughput with ${held} streams open`,
+      pollRatio.toFixed(2),
+      `${context.pollRatioWithoutStreams.toFixed(2)} without (median of pairs above)`,
+      `${(pollRatio / context.pollRatioWithoutStreams).toFixed(2)}× (target: unchanged within noise)`,
+      'info',
+    );
+    // 7. Operator replies to the streams' users at 200/s: event arrival timed from each webhook's ack.
+    await ask('gc');
+    const live = await command<{
+      sent: number;
+      non2xx: number;
+      ack: { p50: number; p99: number; max: number };
+      delivery: { p50: number; p99: number; max: number };
+      delivered: number;
+      missing: number;
+    }>(client, {
+      cmd: 'webhooks',
+      base: context.base,
+      rate: 200,
+      duration: WEBHOOK_SECONDS,
+      secret: context.intercomClientSecret,
+      users: STREAMS,
+      run: `r${Date.now()}`,
+    });
+    row(
+      `webhook → event on its stream, from the ack (ms) p50 / p99 / max: 200 webhooks/s, ${held} streams open`,
+      `${live.delivery.p50} / ${live.delivery.p99} / ${live.delivery.max}`,
+      `${live.delivered} of ${live.sent} delivered, ${live.missing} missing`,
+      'target p99 ≤ 50',
+      verdict(live.delivery.p99 <= 50 && live.missing === 0),
+    );
+    const ackRatio = live.ack.p99 / context.webhookAckP99WithoutLog;
+    row(
+      'webhook ack p99 with the event log written (ms; replies to streaming users)',
+      live.ack.p99,
+      `${context.webhookAckP99WithoutLog} inbox row alone (the webhook phase above), ${live.non2xx} non-2xx`,
+      `${ackRatio.toFixed(2)}× (target ≤ 1.5×)`,
+      verdict(ackRatio <= 1.5 && live.non2xx === 0),
+    );
+    await command(client, { cmd: 'close' });
+
+    // 8. A client that missed 1,000 events reconnects.
+    const userId = 'bench-replay';
+    await seedReplay(context.databaseUrl, userId);
+    const replay = await command<{ events: number; firstByteToLastEventMs: number | null }>(client, {
+      cmd: 'replay',
+      base: context.base,
+      userId,
+      lastEventId: 0,
+      expected: REPLAY_EVENTS,
+      session: context.session,
+    });
+    row(
+      `replay of ${REPLAY_EVENTS} missed events: first byte → last event (ms)`,
+      replay.firstByteToLastEventMs ?? 'n/a',
+      `${replay.events} received`,
+      'target ≤ 100',
+      verdict(replay.events === REPLAY_EVENTS && replay.firstByteToLastEventMs !== null && replay.firstByteToLastEventMs <= 100),
+    );
+  } finally {
+    client.kill();
+  }
+}
+
+// 1,000 message.created events in the log, as webhook processing writes them.
+async function seedReplay(databaseUrl: string, userId: string): Promise<void> {
+  const database = new Client({ connectionString: databaseUrl });
+  await database.connect();
+  try {
+    const now = Date.now();
+    const payloads = Array.from({ length: REPLAY_EVENTS }, (_unused, index) =>
+      JSON.stringify({
+        conversationId: '4000000',
+        message: {
+          id: `replay-${index}`,
+          body: 'Thanks for waiting: your card is unblocked and ready to use again.',
+          html: '<p>Thanks for waiting: your card is unblocked and ready to use again.</p>',
+          author: { type: 'admin', name: 'Anna', avatarUrl: null },
+          createdAt: now - (REPLAY_EVENTS - index) * 1000,
+          attachments: [],
+          clientMessageId: null,
+        },
+      }),
+    );
+    await database.query(
+      `INSERT INTO user_events (user_id, seq, type, payload, dedupe_key)
+       SELECT $1, ordinality, 'message.created', payload, 'message:replay-' || ordinality FROM unnest($2::jsonb[]) WITH ORDINALITY AS seeded(payload, ordinality)`,
+      [userId, payloads],
+    );
+    await database.query('INSERT INTO user_event_heads (user_id, last_seq) VALUES ($1, $2)', [userId, REPLAY_EVENTS]);
+  } finally {
+    await database.end();
+  }
+}

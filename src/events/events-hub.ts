@@ -1,0 +1,198 @@
+import type { ServerResponse } from 'node:http';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
+import { EVENT_BUS, type EventBus, type UserHead } from './event-bus';
+import { type CloseReason, StreamConnection } from './stream-connection';
+import { UserEventsService } from './user-events.service';
+
+const PAGE = 500;
+const READ_RETRY_MS = 1000;
+
+// What this instance follows for one user with open streams.
+interface UserStreams {
+  connections: StreamConnection[]; // oldest first
+  // The highest seq the hub has read for live delivery.
+  cursor: number;
+  reading: boolean;
+  // A head arrived while reading: read again when done.
+  again: boolean;
+}
+
+// Where a new stream starts: after `start`, with a `reset` first when the client's id is unusable.
+export interface StreamStart {
+  start: number;
+  reset: boolean;
+}
+
+// The in-process hub (architecture.md › Realtime): one per instance, a Map of user → open streams.
+// A bus head for a user with streams here triggers one read of the new rows for that user (not
+// one per connection), serialised once and written to each live stream. A new stream replays from
+// the log itself, then joins live delivery without a gap or a repeat (seq comparisons).
+@Injectable()
+export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('EventsHub');
+  private readonly users = new Map<string, UserStreams>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private connectionCount = 0;
+  private eventsSent = 0;
+  private stopping = false;
+
+  constructor(
+    private readonly log: UserEventsService,
+    @Inject(EVENT_BUS) bus: EventBus,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    metrics.onScrape(() => metrics.streamConnections.set(this.connectionCount));
+    bus.subscribe((head) => this.onHead(head));
+    // Notifications may have been lost: every followed user is read again.
+    bus.onGap(() => {
+      for (const streams of this.users.values()) void this.read(streams);
+    });
+  }
+
+  // Open streams on this instance (also the stream_connections gauge).
+  get openConnections(): number {
+    return this.connectionCount;
+  }
+
+  // Events written to streams since boot (also stream_events_total, by type).
+  get deliveredEvents(): number {
+    return this.eventsSent;
+  }
+
+  connectionsOf(userId: string): number {
+    return this.users.get(userId)?.connections.length ?? 0;
+  }
+
+  onApplicationBootstrap(): void {
+    // One timer for every stream: 10,000 streams cost one wake-up per interval, not 10,000 timers.
+    this.heartbeatTimer = setInterval(() => {
+      for (const streams of this.users.values()) for (const connection of streams.connections) connection.heartbeat();
+    }, this.config.stream.heartbeatMs).unref();
+  }
+
+  // Streams end cleanly before the HTTP server closes; clients reconnect to another instance.
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    clearInterval(this.heartbeatTimer);
+    for (const streams of [...this.users.values()]) for (const connection of [...streams.connections]) connection.end('shutdown');
+  }
+
+  onApplicationShutdown(): void {
+    this.users.clear();
+  }
+
+  // Decides where a stream resumes from the client's last id (before any byte is sent).
+  async plan(userId: string, lastEventId: number | undefined): Promise<StreamStart> {
+    const head = await this.log.head(userId);
+    if (lastEventId === undefined) return { start: head.lastSeq, reset: false };
+    // Past retention (or an id this user never had): the client refetches and goes on from here.
+    if (lastEventId < head.prunedThrough || lastEventId > head.lastSeq) return { start: head.lastSeq, reset: true };
+    return { start: lastEventId, reset: false };
+  }
+
+  // Takes over a response whose headers were written: retry, reset if due, replay, then live.
+  async attach(userId: string, response: ServerResponse, plan: StreamStart): Promise<void> {
+    if (this.stopping) {
+      response.end();
+      return;
+    }
+    const connection = new StreamConnection(userId, response, this.config.stream.maxBufferBytes, plan.start);
+    let streams = this.users.get(userId);
+    if (!streams) {
+      streams = { connections: [], cursor: plan.start, reading: false, again: false };
+      this.users.set(userId, streams);
+    }
+    // At most STREAM_MAX_PER_USER here: the newest wins, the oldest ends (its client may resume).
+    while (streams.connections.length >= this.config.stream.maxPerUser) streams.connections[0].end('replaced');
+    streams.connections.push(connection);
+    this.connectionCount += 1;
+    connection.whenClosed((closed, reason) => this.detach(closed, reason));
+    connection.write(`retry: ${this.config.stream.retryMs}\n\n`);
+    if (plan.reset) connection.sendReset(plan.start);
+    try {
+      await this.replay(connection, streams);
+    } catch (error) {
+      this.logger.warn({ err: error, userId }, 'Stream replay failed; closing the stream');
+      connection.end('error');
+    }
+  }
+
+  private async replay(connection: StreamConnection, streams: UserStreams): Promise<void> {
+    for (;;) {
+      if (connection.closed) return;
+      const events = await this.log.after(connection.userId, connection.lastSent, PAGE);
+      for (const event of events) {
+        await connection.paced();
+        connection.sendEvent(event);
+        this.counted(event.type);
+      }
+      // Caught up with what the hub has read: from here on the hub delivers (same tick, no gap).
+      if (events.length < PAGE && connection.lastSent >= streams.cursor) break;
+      if (events.length === 0) break;
+    }
+    connection.live = true;
+  }
+
+  private counted(type: string): void {
+    this.eventsSent += 1;
+    this.metrics.streamEvents.inc({ type });
+  }
+
+  private detach(connection: StreamConnection, reason: CloseReason): void {
+    this.connectionCount -= 1;
+    const streams = this.users.get(connection.userId);
+    if (!streams) return;
+    streams.connections = streams.connections.filter((candidate) => candidate !== connection);
+    if (streams.connections.length === 0) this.users.delete(connection.userId);
+    if (reason === 'backpressure') this.logger.warn({ userId: connection.userId }, 'Dropped a stream that stopped reading');
+  }
+
+  private onHead(head: UserHead): void {
+    const streams = this.users.get(head.userId);
+    if (streams && head.seq > streams.cursor) void this.read(streams);
+  }
+
+  // Single flight per user: one query for the new rows, whatever the number of its connections.
+  private async read(streams: UserStreams): Promise<void> {
+    if (streams.reading) {
+      streams.again = true;
+      return;
+    }
+    streams.reading = true;
+    try {
+      do {
+        streams.again = false;
+        const userId = streams.connections[0]?.userId;
+        if (!userId) return;
+        const events = await this.log.after(userId, streams.cursor, PAGE);
+        for (const event of events) {
+          const frame = StreamConnection.frame(event);
+          for (const connection of streams.connections) {
+            if (connection.live && event.seq > connection.lastSent) {
+              connection.sendEvent(event, frame);
+              this.counted(event.type);
+            }
+          }
+          streams.cursor = event.seq;
+        }
+        if (events.length === PAGE) streams.again = true;
+      } while (streams.again && streams.connections.length > 0);
+    } catch (error) {
+      this.logger.warn({ err: error, userId: streams.connections[0]?.userId }, 'Reading new events failed; retrying');
+      setTimeout(() => void this.read(streams), READ_RETRY_MS).unref();
+    } finally {
+      streams.reading = false;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../auth/auth.decorators';
+import { isDigits } from '../common/digits';
+import { AppError } from '../common/errors';
+import { EventsHub } from './events-hub';
+import { type IssuedTicket, StreamTicketsService } from './stream-tickets.service';
+
+const SEQ_MAX_DIGITS = 15; // below 2^53
+
+// The stream's HTTP edge: who (bearer or ticket), from where (Last-Event-ID / ?lastEventId=), then
+// hands the raw response to the hub. Every refusal is the JSON envelope, before any stream byte.
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly tickets: StreamTicketsService,
+    private readonly hub: EventsHub,
+  ) {}
+
+  issueTicket(userId: string): Promise<IssuedTicket> {
+    return this.tickets.issue(userId);
+  }
+
+  async stream(request: AuthenticatedRequest, reply: FastifyReply): Promise<void> {
+    const query = request.query as { ticket?: unknown; lastEventId?: unknown };
+    // The session guard admitted a bearer token (request.user), or left a ticket to redeem here.
+    const userId = request.user?.userId ?? (await this.redeem(query.ticket));
+    const lastEventId = parseLastEventId(query.lastEventId, request.headers['last-event-id']);
+    const plan = await this.hub.plan(userId, lastEventId);
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+      // A stream's socket is not reused: when the stream ends (shutdown, replaced, dropped), it closes,
+      // so a closing server never waits for it as an idle keep-alive connection.
+      connection: 'close',
+    });
+    // Frames go out as written (no Nagle delay on small events).
+    request.raw.socket.setNoDelay(true);
+    await this.hub.attach(userId, response, plan);
+  }
+
+  private redeem(ticket: unknown): Promise<string> {
+    if (typeof ticket !== 'string') throw new AppError('unauthorized', 'Invalid, used or expired stream ticket');
+    return this.tickets.redeem(ticket);
+  }
+}
+
+// The query wins over the header (a restarted client states where it is). A header that is not
+// one of our ids counts as unknown (→ reset); a malformed query parameter is the caller's error.
+function parseLastEventId(fromQuery: unknown, fromHeader: string | string[] | undefined): number | undefined {
+  if (fromQuery !== undefined) {
+    if (typeof fromQuery !== 'string' || !isDigits(fromQuery, SEQ_MAX_DIGITS)) {
+      throw new AppError('validation_error', 'lastEventId must be a non-negative integer');
+    }
+    return Number(fromQuery);
+  }
+  if (fromHeader === undefined) return undefined;
+  const header = Array.isArray(fromHeader) ? fromHeader[0] : fromHeader;
+  if (header.trim() === '') return undefined;
+  return isDigits(header.trim(), SEQ_MAX_DIGITS) ? Number(header.trim()) : Number.MAX_SAFE_INTEGER;
+}

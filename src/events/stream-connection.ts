@@ -1,0 +1,93 @@
+import type { ServerResponse } from 'node:http';
+import { encode, encodeComment } from 'eventsource-encoder';
+import type { LoggedEvent } from './stream-event';
+
+export type CloseReason = 'client' | 'replaced' | 'backpressure' | 'shutdown' | 'error';
+
+// One open SSE response. Frames go straight to the socket; when the client stops reading and the
+// unsent bytes pass maxBufferBytes the connection is dropped (memory stays bounded), and the
+// client resumes from the last id it received.
+export class StreamConnection {
+  // The highest seq written to this connection (its resume point).
+  lastSent: number;
+  // Whether the hub delivers new events to it (false while it replays from the log).
+  live = false;
+  closed = false;
+  private onClose: ((connection: StreamConnection, reason: CloseReason) => void) | undefined;
+
+  constructor(
+    readonly userId: string,
+    private readonly response: ServerResponse,
+    private readonly maxBufferBytes: number,
+    start: number,
+  ) {
+    this.lastSent = start;
+    response.once('close', () => this.finish('client'));
+    response.once('error', () => this.finish('error'));
+  }
+
+  whenClosed(handler: (connection: StreamConnection, reason: CloseReason) => void): void {
+    this.onClose = handler;
+  }
+
+  sendEvent(event: LoggedEvent, frame: string = StreamConnection.frame(event)): void {
+    if (event.seq <= this.lastSent) return;
+    if (this.write(frame)) this.lastSent = event.seq;
+  }
+
+  // A frame shared by every connection of a user: serialised once per event, not per connection.
+  static frame(event: LoggedEvent): string {
+    return encode({ id: String(event.seq), event: event.type, data: event.payloadJson });
+  }
+
+  sendReset(seq: number): void {
+    if (this.write(encode({ id: String(seq), event: 'reset', data: '{}' }))) this.lastSent = seq;
+  }
+
+  // Replay paces itself: past half the cap it waits for the client to read (or leave).
+  async paced(): Promise<void> {
+    if (this.closed || this.response.writableLength < this.maxBufferBytes / 2) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.response.off('drain', done);
+        this.response.off('close', done);
+        resolve();
+      };
+      this.response.on('drain', done);
+      this.response.on('close', done);
+    });
+  }
+
+  heartbeat(): void {
+    this.write(HEARTBEAT);
+  }
+
+  // A clean end: the client's EventSource reconnects (here or on another instance).
+  end(reason: CloseReason): void {
+    if (this.closed) return;
+    this.response.end();
+    this.finish(reason);
+  }
+
+  // Returns whether the frame was queued; over the buffer cap the connection is dropped instead
+  // (a frame alone may exceed it: the cap bounds what piles up, not the size of one event).
+  write(frame: string): boolean {
+    if (this.closed) return false;
+    const buffered = this.response.writableLength;
+    if (buffered > 0 && buffered + frame.length > this.maxBufferBytes) {
+      this.response.destroy();
+      this.finish('backpressure');
+      return false;
+    }
+    this.response.write(frame);
+    return true;
+  }
+
+  private finish(reason: CloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose?.(this, reason);
+  }
+}
+
+const HEARTBEAT = encodeComment('heartbeat');
