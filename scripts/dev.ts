@@ -6,11 +6,14 @@ import { DEV_DEFAULTS } from '../src/config/config';
 import { setUpIntercomWorkspace } from '../src/intercom/workspace-setup';
 import { BOT_ADMIN_ID, type RunningEmulator, startIntercomEmulator } from '../tools/intercom-emulator/src';
 import { applyDevEnvironment } from './dev-env';
+import { ensureMiniAppBuilt } from './tma-build';
 
 applyDevEnvironment();
 
 runOrExit(async () => {
   const startedAt = Date.now();
+  // The reference Mini App at /tma/ (rebuilt when its sources or the SDK's changed).
+  ensureMiniAppBuilt();
   // The emulator stands in for Intercom unless INTERCOM_BASE_URL points elsewhere.
   let emulator: RunningEmulator | undefined;
   const service = await startService({
@@ -38,6 +41,7 @@ runOrExit(async () => {
     `support-bff dev stack ready in ${Date.now() - startedAt} ms`,
     `  BFF        http://127.0.0.1:${config.port}   (docs: /docs, health: /health, ready: /ready)`,
     `  Metrics    ${config.metrics.port === 0 ? 'off (METRICS_PORT=0)' : `http://127.0.0.1:${config.metrics.port}/metrics`}`,
+    `  Mini App   http://127.0.0.1:${config.port}/tma/   (${config.tma.devSignIn ? 'dev sign-in as a test user outside Telegram' : 'Telegram sign-in only'})`,
     `  Postgres   ${postgres ? `embedded, ${postgres.url}` : 'DATABASE_URL'}`,
     emulator
       ? `  Intercom   emulator at ${emulator.url} (any bearer token; bot admin ${BOT_ADMIN_ID}; play operator with Intercom's own API, webhooks signed to the BFF)`

@@ -14,6 +14,7 @@ import { multipartOptions, streamingMultipart } from './files/multipart';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { registerMiniApp } from './tma/tma-static';
 import { routeBodyLimit } from './common/route-body-limit';
 
 // Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
@@ -58,6 +59,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   // Streaming multipart for file uploads (src/files); must be registered before routes are.
   await app.register(streamingMultipart, multipartOptions(config));
+  // The reference Mini App at /tma/ (when built: `npm run build`).
+  if (!(await registerMiniApp(fastify, config.tma.dir)))
+    rootLogger.warn({ dir: config.tma.dir }, 'Mini App not built: /tma/ is off (npm run build)');
   await app.init();
   // The service (not CLI contexts such as the dead-letter tools) says what the Intercom workspace lacks.
   await app.get(IntercomWorkspaceSetup).logBootCheck();

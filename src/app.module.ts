@@ -14,6 +14,7 @@ import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { DevSignInModule } from './tma/dev-sign-in.module';
 import { UnreadModule } from './unread/unread.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -40,7 +41,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ...FEATURE_MODULES, ...(config.tma.devSignIn ? [DevSignInModule] : [])],
       // The session guard (APP_GUARD) comes with AuthModule; the filter asks it about unknown routes.
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };

@@ -44,6 +44,12 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('turns the dev sign-in on outside production and refuses it in production', () => {
+    expect(loadConfig({}).tma).toEqual({ dir: 'apps/tma/dist', devSignIn: true });
+    expect(loadConfig({ DEV_SIGN_IN: 'false' }).tma.devSignIn).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production', DEV_SIGN_IN: 'true' })).toThrow('DEV_SIGN_IN must not be enabled in production');
+  });
+
   it('reads S3 settings only when a bucket is set', () => {
     const config = loadConfig({ S3_BUCKET: 'files', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true' });
     expect(config.storage.s3).toMatchObject({ bucket: 'files', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true });

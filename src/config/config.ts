@@ -61,6 +61,8 @@ export interface AppConfig {
   poll: { freshnessMs: number; maxSnapshots: number };
   conversations: { topicTagPrefix: string; metaMaxValueLength: number };
   emulatorPort: number;
+  // The reference Mini App (apps/tma) served at /tma/, and its dev-only sign-in (POST /auth/dev).
+  tma: { dir: string; devSignIn: boolean };
   csat: { tagName: string; tagRetryDelaySeconds: number; tagRetryDelayMaxSeconds: number };
   jobs: { pollingIntervalSeconds: number; poolSize: number };
   devices: { maxPerUser: number };
@@ -194,6 +196,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const secret = (name: string, devDefault: string): string => (production ? read.secret(name) : read.secret(name, devDefault));
 
   const port = read.int('PORT', 3000, { min: 0, max: 65535 });
+  // Hands out test-user sign-ins: never in production.
+  const devSignIn = read.bool('DEV_SIGN_IN', !production);
+  if (production && devSignIn) throw new ConfigError('DEV_SIGN_IN must not be enabled in production');
   const s3Bucket = read.optionalString('S3_BUCKET');
   const hostJwksUrl = read.optionalUrl('HOST_JWKS_URL');
   const publicBaseUrl = read.url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`).replace(/\/$/, '');
@@ -277,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       metaMaxValueLength: read.int('META_MAX_VALUE_LENGTH', 200, { min: 8, max: 2000 }),
     },
     emulatorPort: read.int('EMULATOR_PORT', 4010, { min: 0, max: 65535 }),
+    tma: { dir: read.string('TMA_DIR', 'apps/tma/dist'), devSignIn },
     csat: {
       tagName: read.string('CSAT_TAG_NAME', 'csat-rated'),
       tagRetryDelaySeconds: read.int('CSAT_TAG_RETRY_DELAY_SECONDS', 5, { min: 1 }),

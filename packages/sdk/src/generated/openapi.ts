@@ -345,6 +345,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/dev": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DevSignInController_initData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/exchange": {
         parameters: {
             query?: never;
@@ -554,6 +570,10 @@ export interface components {
             id: string;
             /** @enum {string} */
             platform: "mobile" | "tma";
+        };
+        DevInitDataDto: {
+            /** @description Telegram Mini App init data for the dev test user, signed with TELEGRAM_BOT_TOKEN; pass it to POST /auth/telegram */
+            initData: string;
         };
         DiagnosticsDto: {
             /**
@@ -1428,6 +1448,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    DevSignInController_initData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Only when DEV_SIGN_IN is on (never in production) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevInitDataDto"];
+                };
             };
         };
     };

@@ -1,0 +1,38 @@
+import { createHmac } from 'node:crypto';
+import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/auth.decorators';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+
+export class DevInitDataDto {
+  @ApiProperty({
+    description: 'Telegram Mini App init data for the dev test user, signed with TELEGRAM_BOT_TOKEN; pass it to POST /auth/telegram',
+  })
+  initData!: string;
+}
+
+export const DEV_TELEGRAM_USER = { id: 100000001, first_name: 'Dev', last_name: 'Tester', username: 'dev_tester' };
+
+// Dev only (DEV_SIGN_IN; refused in production): lets a newcomer try the Mini App outside Telegram
+// by handing out init data signed the way Telegram signs it, so the real sign-in path is used.
+@ApiTags('auth')
+@Controller()
+export class DevSignInController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Public()
+  @Post('auth/dev')
+  @HttpCode(200)
+  @ApiOkResponse({ type: DevInitDataDto, description: 'Only when DEV_SIGN_IN is on (never in production)' })
+  initData(): DevInitDataDto {
+    const fields: Record<string, string> = { auth_date: String(Math.floor(Date.now() / 1000)), user: JSON.stringify(DEV_TELEGRAM_USER) };
+    const dataCheckString = Object.keys(fields)
+      .sort()
+      .map((key) => `${key}=${fields[key]}`)
+      .join('\n');
+    const secretKey = createHmac('sha256', 'WebAppData').update(this.config.telegram.botToken).digest();
+    const hash = createHmac('sha256', secretKey).update(dataCheckString).digest('hex');
+    return { initData: new URLSearchParams({ ...fields, hash }).toString() };
+  }
+}
