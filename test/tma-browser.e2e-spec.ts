@@ -103,11 +103,10 @@ describe('Telegram Mini App in a browser (e2e)', () => {
   it('starts a conversation with an image, gets the operator reply live, closes and rates it', async () => {
     const { page, msToList } = await open(launchUrl(8101));
     process.stdout.write(`Mini App: /tma/ opened to the conversation list in ${msToList} ms\n`);
-    await shot(page, 'conversations-light');
 
     await click(page, 'aria/New conversation[role="button"]');
     await (await page.waitForSelector('aria/Message[role="textbox"]'))!.type('My card was declined');
-    const imagePath = join(SCREENSHOTS, 'receipt.png');
+    const imagePath = join(mkdtempSync(join(tmpdir(), 'tma-upload-')), 'receipt.png');
     writeFileSync(imagePath, png(24, 24));
     // Chromium names the file input "Attach" (its label), but puppeteer's aria/ query does not reach
     // file inputs: tap the label, as a user does, and answer the file chooser.
@@ -152,6 +151,7 @@ describe('Telegram Mini App in a browser (e2e)', () => {
     await stack.emulator.operator.reply(conversation.id, 'One more thing: please retry now');
     await pressTelegramBack(page);
     await page.waitForSelector('aria/1 unread');
+    await shot(page, 'conversations-light');
     await page.close();
   }, 60_000);
 

@@ -8,7 +8,10 @@ import { callJson } from './helpers/http';
 function fakeBuild(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tma-dist-'));
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Support</title><script type="module" src="/tma/assets/index-abc.js"></script>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><title>Support</title><script type="module" src="/tma/assets/index-abc.js"></script>',
+  );
   writeFileSync(join(dir, 'assets', 'index-abc.js'), 'console.log(1)');
   return dir;
 }

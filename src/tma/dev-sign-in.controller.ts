@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -24,7 +24,11 @@ export class DevSignInController {
   @Public()
   @Post('auth/dev')
   @HttpCode(200)
-  @ApiOkResponse({ type: DevInitDataDto, description: 'Only when DEV_SIGN_IN is on (never in production)' })
+  @ApiOperation({
+    summary: 'Dev only: init data for a test Telegram user',
+    description: 'Exists only when DEV_SIGN_IN is on (never in production); lets the Mini App be tried outside Telegram.',
+  })
+  @ApiOkResponse({ type: DevInitDataDto })
   initData(): DevInitDataDto {
     const fields: Record<string, string> = { auth_date: String(Math.floor(Date.now() / 1000)), user: JSON.stringify(DEV_TELEGRAM_USER) };
     const dataCheckString = Object.keys(fields)

@@ -18,6 +18,6 @@ export async function registerMiniApp(fastify: FastifyInstance, directory: strin
     },
   });
   // Telegram opens the URL it was given; /tma (no slash) would break the app's relative paths.
-  fastify.get('/tma', { schema: { hide: true } }, (_request, reply) => reply.redirect('/tma/', 301));
+  fastify.get('/tma', (_request, reply) => reply.redirect('/tma/', 301));
   return true;
 }

@@ -10,6 +10,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** File a complaint */
         post: operations["CsatController_complain"];
         delete?: never;
         options?: never;
@@ -24,8 +25,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Your conversations, most recent activity first */
         get: operations["ConversationsController_list"];
         put?: never;
+        /** Start a conversation (body and/or reason) */
         post: operations["ConversationsController_create"];
         delete?: never;
         options?: never;
@@ -40,6 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** A conversation with its messages, oldest first */
         get: operations["ConversationsController_get"];
         put?: never;
         post?: never;
@@ -58,6 +62,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Close the conversation (the client then shows the CSAT prompt) */
         post: operations["ConversationsController_close"];
         delete?: never;
         options?: never;
@@ -72,6 +77,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Messages after `since` and the current state (the polling fast path) */
         get: operations["ConversationsController_poll"];
         put?: never;
         post?: never;
@@ -90,6 +96,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Mark the conversation read (clears its unread count) */
         post: operations["ConversationsController_read"];
         delete?: never;
         options?: never;
@@ -106,6 +113,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Reply (reopens a closed conversation) */
         post: operations["ConversationsController_reply"];
         delete?: never;
         options?: never;
@@ -143,6 +151,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
+        /** Remove one of your push targets */
         delete: operations["DevicesController_unregister"];
         options?: never;
         head?: never;
@@ -196,6 +205,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Download one of your own files */
         get: operations["FilesController_download"];
         put?: never;
         post?: never;
@@ -214,6 +224,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Upload files (multipart/form-data, one or more "file" parts) */
         post: operations["FilesController_upload"];
         delete?: never;
         options?: never;
@@ -228,6 +239,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Who the session token belongs to */
         get: operations["AuthController_currentSession"];
         put?: never;
         post?: never;
@@ -244,6 +256,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Your notification settings */
         get: operations["DevicesController_settings"];
         /** Change any subset of the three flags; returns the full object */
         put: operations["DevicesController_updateSettings"];
@@ -354,6 +367,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Dev only: init data for a test Telegram user
+         * @description Exists only when DEV_SIGN_IN is on (never in production); lets the Mini App be tried outside Telegram.
+         */
         post: operations["DevSignInController_initData"];
         delete?: never;
         options?: never;
@@ -370,6 +387,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Exchange a host app's token for a session */
         post: operations["AuthController_exchange"];
         delete?: never;
         options?: never;
@@ -386,6 +404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Sign in from the Telegram Mini App (initData) */
         post: operations["AuthController_telegramLogin"];
         delete?: never;
         options?: never;
@@ -400,6 +419,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Signed, expiring public link to a file (handed to Intercom as attachment_url)
+         * @description No session: the signature is the credential. A missing, malformed, forged or expired signature is a 403 and never the file.
+         */
         get: operations["FilesController_signedDownload"];
         put?: never;
         post?: never;
@@ -416,6 +439,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Liveness: 200 whenever the process is up */
         get: operations["HealthController_liveness"];
         put?: never;
         post?: never;
@@ -432,6 +456,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Readiness: the database answers and the Intercom circuit is not open */
         get: operations["HealthController_readiness"];
         put?: never;
         post?: never;
@@ -470,12 +495,15 @@ export interface components {
             conversationId: string;
         };
         ClarifyTicketDto: {
-            /** @description Optional text added after the clarification request */
+            /** @description Optional text added after the clarification request (trimmed) */
             body?: string;
         };
         CloseResponseDto: {
-            /** @description Always true: the client shows the CSAT prompt */
-            csatPrompt: boolean;
+            /**
+             * @description Always true: the client shows the CSAT prompt
+             * @enum {boolean}
+             */
+            csatPrompt: true;
             /** @enum {string} */
             state: "closed";
         };
@@ -490,6 +518,7 @@ export interface components {
             messages: components["schemas"]["MessageDto"][];
             rated: boolean;
             rating: components["schemas"]["RatingDto"] | null;
+            /** @description Unix ms */
             snoozedUntil: number | null;
             /** @enum {string} */
             state: "open" | "closed" | "snoozed";
@@ -502,7 +531,10 @@ export interface components {
             conversations: components["schemas"]["ConversationSummaryDto"][];
         };
         ConversationReasonDto: {
-            /** @example payments */
+            /**
+             * @description One of CONVERSATION_TOPICS when that is set (else 400), else a short plain-text label
+             * @example payments
+             */
             main: string;
             /** @example card_declined */
             sub?: string;
@@ -535,7 +567,7 @@ export interface components {
         CreateConversationDto: {
             /** @description Ids of the caller's own uploads (POST /api/files/upload), at most MAX_FILES_PER_MSG (default 10) */
             attachmentIds?: string[];
-            /** @description The first message. At least one of body / reason is required. */
+            /** @description The first message (not only white space). At least one of body / reason is required. */
             body?: string;
             /** @description Idempotency key: a retry with the same id returns the first result and posts nothing new */
             clientMessageId?: string;
@@ -577,10 +609,10 @@ export interface components {
         };
         DiagnosticsDto: {
             /**
-             * @description Version shape only (digits, letters, . + - _)
+             * @description Digits, letters, . + - _. A value outside the expected shape is recorded as "[invalid]".
              * @example 3.14.1
              */
-            appVersion?: string;
+            appVersion?: string | null;
             /**
              * @description Non-negative integer counters by name (same naming rule as timings)
              * @example {
@@ -589,21 +621,39 @@ export interface components {
              */
             counters?: {
                 [key: string]: number;
-            };
-            /** @example iPhone15,2 */
-            deviceModel?: string;
-            /** @example E_TIMEOUT */
-            errorCode?: string;
-            /** @example chat_open */
-            eventName?: string;
-            /** @example en-GB */
-            locale?: string;
-            /** @example wifi */
-            networkType?: string;
-            /** @example 17.4.1 */
-            osVersion?: string;
-            /** @enum {string} */
-            platform?: "ios" | "android" | "tma" | "web";
+            } | null;
+            /**
+             * @description Redacted free text
+             * @example iPhone15,2
+             */
+            deviceModel?: string | null;
+            /**
+             * @description Redacted free text
+             * @example E_TIMEOUT
+             */
+            errorCode?: string | null;
+            /**
+             * @description Redacted free text
+             * @example chat_open
+             */
+            eventName?: string | null;
+            /**
+             * @description A value outside the expected shape is recorded as "[invalid]".
+             * @example en-GB
+             */
+            locale?: string | null;
+            /**
+             * @description A value outside the expected shape is recorded as "[invalid]".
+             * @example wifi
+             */
+            networkType?: string | null;
+            /**
+             * @description A value outside the expected shape is recorded as "[invalid]".
+             * @example 17.4.1
+             */
+            osVersion?: string | null;
+            /** @description One of ios, android, tma, web. A value outside the expected shape is recorded as "[invalid]". */
+            platform?: string | null;
             /**
              * @description Durations in ms by name (names match ^[A-Za-z][A-Za-z0-9_.]{0,39}$; other names are dropped)
              * @example {
@@ -612,7 +662,19 @@ export interface components {
              */
             timings?: {
                 [key: string]: number;
-            };
+            } | null;
+        };
+        /** @description Every error: HTTP status + this body. The X-Request-Id header carries requestId too. */
+        ErrorEnvelope: {
+            /**
+             * @description Machine-readable code; the HTTP status follows from it
+             * @enum {string}
+             */
+            error: "validation_error" | "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
+            /** @description Human-readable; for validation_error it names the field */
+            message: string;
+            /** @description The request id (echo of a sane client X-Request-Id, else minted) */
+            requestId: string;
         };
         ExchangeAuthDto: {
             /** @description A JWT minted by the host app's backend */
@@ -626,12 +688,16 @@ export interface components {
         };
         IntercomNotificationDto: {
             data: components["schemas"]["IntercomNotificationDataDto"];
-            /** @description Notification id; a redelivery carries the same id */
+            /** @description Notification id; a redelivery carries the same id (a `ping` may carry null) */
             id: string;
             /** @example conversation.admin.replied */
             topic: string;
-            /** @example notification_event */
-            type: string;
+            /** @enum {string} */
+            type: "notification_event";
+        };
+        LivenessDto: {
+            /** @enum {string} */
+            status: "ok";
         };
         MessageAttachmentDto: {
             contentType: string;
@@ -673,6 +739,7 @@ export interface components {
             /** @description Messages with createdAt > since, oldest first */
             messages: components["schemas"]["MessageDto"][];
             rated: boolean;
+            /** @description Unix ms */
             snoozedUntil: number | null;
             /** @enum {string} */
             state: "open" | "closed" | "snoozed";
@@ -706,7 +773,7 @@ export interface components {
         ReplyDto: {
             /** @description Ids of the caller's own uploads (POST /api/files/upload), at most MAX_FILES_PER_MSG (default 10) */
             attachmentIds?: string[];
-            /** @description Plain text */
+            /** @description Plain text (not only white space) */
             body: string;
             /** @description Idempotency key: a retry with the same id returns the first result and posts nothing new */
             clientMessageId?: string;
@@ -815,14 +882,22 @@ export interface components {
         WebhookAckDto: {
             /** @description This notification id had been received before and is not processed again */
             duplicate: boolean;
-            /** @description The event is recorded (or was already): Intercom must not resend it */
-            received: boolean;
+            /**
+             * @description The event is recorded (or was already): Intercom must not resend it
+             * @enum {boolean}
+             */
+            received: true;
         };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds to wait before retrying */
+        "Retry-After": number;
+        /** @description The request's id: the client's own X-Request-Id when it is sane (1-128 of A-Z a-z 0-9 . _ : -), else a new UUID */
+        "X-Request-Id": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -840,12 +915,65 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ComplaintCreatedDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -859,12 +987,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationListDto"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -882,12 +1053,95 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationDetailDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: neither body nor reason, or a field fails the schema */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: an attachment that is not the caller's upload */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `conflict`: clientMessageId reused for a different message, or its first request still in progress */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -903,12 +1157,65 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationDetailDto"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such conversation, or not yours (indistinguishable) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -924,12 +1231,85 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CloseResponseDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such conversation, or not yours (indistinguishable) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -937,7 +1317,7 @@ export interface operations {
     ConversationsController_poll: {
         parameters: {
             query?: {
-                /** @description Unix ms; only messages created after it (default 0) */
+                /** @description Unix ms; only messages created after it (absent or empty: 0). Given once. */
                 since?: number;
             };
             header?: never;
@@ -948,12 +1328,75 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PollResponseDto"];
+                };
+            };
+            /** @description `validation_error`: since is not a non-negative integer, or is repeated */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such conversation, or not yours (indistinguishable) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -969,11 +1412,84 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description No content */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such conversation, or not yours (indistinguishable) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -992,12 +1508,95 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MessageDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such conversation of yours, or an attachment that is not the caller's upload */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `conflict`: clientMessageId reused for a different message, or its first request still in progress */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1018,6 +1617,7 @@ export interface operations {
             /** @description Already rated: { id: null, duplicate: true } */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1027,18 +1627,73 @@ export interface operations {
             /** @description Stored: { id, duplicate: false } */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CsatResultDto"];
                 };
             };
-            /** @description The ticket or conversation is not yours (or does not exist) */
-            404: {
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: neither ticketId nor conversationId, or a field fails the schema */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: the ticket or conversation is not yours (or does not exist) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1056,16 +1711,71 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description No such device of this user */
-            404: {
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such device of yours */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1082,29 +1792,83 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DeviceDto"];
                 };
             };
-            /** @description `tma` token that is not the session’s own Telegram chat id */
-            403: {
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `forbidden`: `tma` token that is not the session’s own Telegram chat id */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
     DiagnosticsController_report: {
         parameters: {
             query?: never;
-            header: {
-                "content-length": string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1117,16 +1881,61 @@ export interface operations {
             /** @description Accepted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Body over 16384 bytes */
-            413: {
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: body over 16384 bytes */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1144,16 +1953,95 @@ export interface operations {
             /** @description The bytes (local disk storage) */
             200: {
                 headers: {
+                    "Cache-Control"?: string;
+                    /** @description inline or attachment, with a safe filename */
+                    "Content-Disposition"?: string;
+                    "Content-Length"?: number;
+                    "X-Content-Type-Options"?: "nosniff";
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/pdf": string;
+                    "image/bmp": string;
+                    "image/gif": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "text/plain; charset=utf-8": string;
+                    "video/mp4": string;
+                };
             };
             /** @description Redirect to a presigned URL valid for S3_PRESIGN_TTL_SECONDS (S3 storage) */
             302: {
                 headers: {
+                    /** @description The presigned URL */
+                    Location?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `validation_error`: id is not a UUID */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such file of yours */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: file storage (S3) unavailable */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1167,33 +2055,92 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
-                    /** @description One or more parts named "file": at most MAX_FILES_PER_MSG (default 10), each at most MAX_FILE_MB (default 20 MB). Allowed by content: JPEG, PNG, GIF, WEBP, BMP, PDF, MP4, UTF-8 text. */
+                    /** @description One or more parts named "file": at most MAX_FILES_PER_MSG (default 10), each at most MAX_FILE_MB (default 20 MB). Allowed by content: JPEG, PNG, GIF, WEBP, BMP, PDF, MP4, UTF-8 text. Parts of another name are refused (400). */
                     file: string[];
                 };
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UploadResponseDto"];
                 };
             };
-            /** @description A file over MAX_FILE_MB or more than MAX_FILES_PER_MSG files; nothing is stored */
+            /** @description `bad_request`: not multipart/form-data, or the upload is malformed or interrupted; `validation_error`: a part not named "file", no file part, or an empty file */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: a file over MAX_FILE_MB or more than MAX_FILES_PER_MSG files; nothing is stored */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Content (magic bytes) not on the allow-list; nothing is stored */
+            /** @description `unsupported_media_type`: content (magic bytes) not on the allow-list; nothing is stored */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: file storage (S3) unavailable */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1206,12 +2153,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionUserDto"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1228,10 +2208,42 @@ export interface operations {
             /** @description All true until changed */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationSettingsDto"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1249,20 +2261,66 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationSettingsDto"];
                 };
             };
-            /** @description Unknown field or non-boolean value */
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1275,20 +2333,56 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TicketListDto"];
                 };
             };
-            /** @description Intercom down, timing out, or circuit open */
-            502: {
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1304,27 +2398,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TicketDetailDto"];
                 };
             };
-            /** @description No such ticket, not yours, or not customer-facing (indistinguishable) */
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such ticket, not yours, or not customer-facing (indistinguishable) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Intercom down, timing out, or circuit open */
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1344,27 +2477,86 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClarifyResultDto"];
                 };
             };
-            /** @description No such ticket, not yours, or not customer-facing (indistinguishable) */
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such ticket, not yours, or not customer-facing (indistinguishable) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Intercom down, timing out, or circuit open */
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1384,41 +2576,103 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MessageDto"];
                 };
             };
-            /** @description No such ticket, not yours, or not customer-facing (indistinguishable); or an attachment that is not the caller's upload */
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such ticket, not yours, or not customer-facing (indistinguishable); or an attachment that is not the caller's upload */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description The ticket type takes no user replies (back-office, tracker), or clientMessageId reused */
+            /** @description `conflict`: the ticket type takes no user replies (back-office, tracker), or clientMessageId reused or still in progress */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Intercom down, timing out, or circuit open */
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
     TicketsController_search: {
         parameters: {
             query: {
-                /** @description Reference or its beginning, case-insensitive; exact matches first, then newest first. Never sent to Intercom. */
+                /** @description Reference or its beginning, case-insensitive, trimmed of white space; exact matches first, then newest first. Never sent to Intercom. No other query parameter is accepted. */
                 q: string;
             };
             header?: never;
@@ -1427,27 +2681,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TicketListDto"];
                 };
             };
-            /** @description `q` missing, empty or longer than 64 characters */
+            /** @description `validation_error`: `q` missing, blank or longer than 64 characters, or another query parameter */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Intercom down, timing out, or circuit open */
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1460,13 +2753,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Only when DEV_SIGN_IN is on (never in production) */
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DevInitDataDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1484,12 +2808,54 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: the host token is invalid, expired, or for another issuer/audience */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1507,12 +2873,54 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: initData is not signed by the bot, or is older than TELEGRAM_INIT_DATA_MAX_AGE_SECONDS */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1520,32 +2928,81 @@ export interface operations {
     FilesController_signedDownload: {
         parameters: {
             query: {
-                /** @description Expiry, Unix ms */
-                e: unknown;
-                /** @description HMAC-SHA256 signature (hex) */
-                t: unknown;
+                /** @description Expiry, Unix ms (up to 15 digits) */
+                e: number;
+                /** @description HMAC-SHA256 of "<id>.<e>" with FILE_LINK_SECRET, 64 lower-case hex digits */
+                t: string;
             };
             header?: never;
             path: {
+                /** @description File id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The bytes, for whoever holds a valid signed link (Intercom) */
+            /** @description The bytes, for whoever holds a valid signed link */
             200: {
                 headers: {
+                    "Cache-Control"?: string;
+                    /** @description inline or attachment, with a safe filename */
+                    "Content-Disposition"?: string;
+                    "Content-Length"?: number;
+                    "X-Content-Type-Options"?: "nosniff";
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/pdf": string;
+                    "image/bmp": string;
+                    "image/gif": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "text/plain; charset=utf-8": string;
+                    "video/mp4": string;
+                };
             };
-            /** @description Missing, forged or expired signature */
+            /** @description `forbidden`: missing, malformed, forged or expired signature */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: id is not a file id, or the file is gone */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: file storage (S3) unavailable */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -1558,12 +3015,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LivenessDto"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1577,16 +3046,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Ready */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not ready (the body says which check failed) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1611,34 +3094,55 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookAckDto"];
                 };
             };
-            /** @description Not JSON, or not an Intercom notification */
+            /** @description `bad_request`: not JSON, or not a JSON object; `validation_error`: not an Intercom notification (type, id, topic, data.item) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Missing, malformed or wrong signature */
+            /** @description `unauthorized`: missing, malformed or wrong signature (checked before the body is looked at) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Body over 1 MB */
+            /** @description `payload_too_large`: body over 1 MB */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
