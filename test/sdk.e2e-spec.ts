@@ -4,7 +4,7 @@ import { type SupportEvent, SupportApiError, createSupportClient } from '../pack
 import { png } from './helpers/file-samples';
 import { type TestStack, startTestStack } from './helpers/stack';
 import { signedInitData } from './helpers/telegram-init-data';
-import { waitFor } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 
 // The SDK against the real stack: BFF + Postgres + the Intercom emulator over HTTP.
 describe('@support-bff/sdk against the dev stack (e2e)', () => {
