@@ -69,6 +69,12 @@ describe('@support-bff/sdk against the dev stack (e2e)', () => {
         events.find((event) => event.type === 'message.created' && event.data.message.body === 'We are looking into it'),
       );
       expect(reply.data).toMatchObject({ conversationId: conversation.id, message: { author: { type: 'admin' } } });
+
+      // The badge: one unread operator message until the user reads the thread.
+      await waitFor(async () => ((await client.unread()).total === 1 ? true : undefined));
+      expect(await client.unread()).toEqual({ total: 1, conversations: [{ id: conversation.id, unreadCount: 1 }] });
+      await client.conversations.markRead(conversation.id);
+      expect(await client.unread()).toEqual({ total: 0, conversations: [] });
     } finally {
       live.close();
     }

@@ -358,6 +358,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread operator/bot messages per conversation (the badge)
+         * @description The same numbers as `unreadCount` in the conversation list; only conversations with unread messages are listed. Served from the unread index with no Intercom call once it is built; a user whose index was never built is refreshed from Intercom at most once per UNREAD_REFRESH_SECONDS.
+         */
+        get: operations["UnreadController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/dev": {
         parameters: {
             query?: never;
@@ -857,6 +877,21 @@ export interface components {
             category: "submitted" | "in_progress" | "waiting_on_customer" | "resolved";
             /** @description Customer-facing label, when Intercom lets us know it */
             label: string | null;
+        };
+        UnreadConversationDto: {
+            /** @example 215469012345 */
+            id: string;
+            /** @example 2 */
+            unreadCount: number;
+        };
+        UnreadDto: {
+            /** @description Only conversations with unread messages */
+            conversations: components["schemas"]["UnreadConversationDto"][];
+            /**
+             * @description Sum of unreadCount over all conversations (the badge)
+             * @example 3
+             */
+            total: number;
         };
         UpdateNotificationSettingsDto: {
             chatMessages?: boolean;
@@ -2733,6 +2768,68 @@ export interface operations {
                 };
             };
             /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    UnreadController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadDto"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: the index had to be built and Intercom could not answer */
             502: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
