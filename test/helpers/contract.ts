@@ -25,8 +25,9 @@ interface Operation {
   responses: Record<string, Json>;
 }
 
-// Served by the framework, not operations of the API: the Swagger UI and the document itself.
-const UNDOCUMENTED_PREFIXES = ['/docs'];
+// Served by the framework, not operations of the API: the Swagger UI and the document itself, and
+// the Mini App's static files (/tma/).
+const UNDOCUMENTED_PREFIXES = ['/docs', '/tma'];
 const DOC_ID = 'openapi.json';
 
 export class Contract {
