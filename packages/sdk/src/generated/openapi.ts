@@ -459,7 +459,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: 200 whenever the process is up */
+        /** Liveness: 200 whenever the process is up; carries the build version */
         get: operations["HealthController_liveness"];
         put?: never;
         post?: never;
@@ -716,8 +716,18 @@ export interface components {
             type: "notification_event";
         };
         LivenessDto: {
+            /**
+             * @description commit the build was made from (GIT_COMMIT at build time), null when unknown
+             * @example 3239089c0ffee
+             */
+            commit: string | null;
             /** @enum {string} */
             status: "ok";
+            /**
+             * @description package version
+             * @example 0.1.0
+             */
+            version: string;
         };
         MessageAttachmentDto: {
             contentType: string;
