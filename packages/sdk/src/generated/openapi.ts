@@ -198,6 +198,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your realtime event stream (resumable)
+         * @description Server-Sent Events, one stream per user for all of their conversations and tickets. First `retry: <ms>`, then per event `id: <seq>` (per user, strictly increasing), `event: <type>` and `data: <one line of JSON>`; types: message.created { conversationId, message }, conversation.updated { conversationId, state, snoozedUntil, rated }, ticket.updated { ticketId, state: { category, label }, open }, ticket.message.created { ticketId, message }, unread.changed { total, conversationId, unreadCount }, reset {} (the last id is past retention or unknown: refetch, continue from its id). A comment line every STREAM_HEARTBEAT_MS. Without a last id the stream starts now. At most STREAM_MAX_PER_USER streams per user: a new one ends the oldest. Auth: the session header, or `?ticket=` from POST /api/events/ticket (EventSource).
+         */
+        get: operations["EventsController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket for GET /api/events?ticket= (valid 60 s, bound to you) */
+        post: operations["EventsController_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/{id}": {
         parameters: {
             query?: never;
@@ -820,6 +857,15 @@ export interface components {
             /** @description Telegram chat id for Mini App sessions */
             telegramChatId: string | null;
             userId: string;
+        };
+        StreamTicketDto: {
+            /** @description Unix ms; the ticket is refused after it (60 s) */
+            expiresAt: number;
+            /**
+             * @description Single use, for GET /api/events?ticket=…
+             * @example k3Jd…
+             */
+            ticket: string;
         };
         TelegramAuthDto: {
             /** @description Telegram.WebApp.initData, exactly as the Mini App received it */
@@ -1952,6 +1998,148 @@ export interface operations {
                 };
             };
             /** @description `payload_too_large`: body over 16384 bytes */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    EventsController_stream: {
+        parameters: {
+            query?: {
+                /** @description Resume after this id (wins over Last-Event-ID) */
+                lastEventId?: string;
+                /** @description From POST /api/events/ticket, instead of the session header */
+                ticket?: string;
+            };
+            header?: {
+                /** @description Resume after this id (EventSource sends it on reconnect) */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (Cache-Control: no-cache, X-Accel-Buffering: no) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description `validation_error`: lastEventId is not a non-negative integer */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing or invalid session, or a bad, used or expired ticket (JSON, before the stream starts) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    EventsController_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
