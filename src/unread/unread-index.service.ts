@@ -12,6 +12,14 @@ export interface OperatorMessage {
   createdAt: number;
 }
 
+// One user's unread numbers after a change in one conversation: what `unread.changed` carries.
+export interface UnreadChange {
+  userId: string;
+  total: number;
+  conversationId: string;
+  unreadCount: number;
+}
+
 export interface UnreadSummary {
   total: number;
   conversations: { id: string; unreadCount: number }[];
@@ -93,6 +101,20 @@ export class UnreadIndexService {
     );
     const conversations = rows.map((row) => ({ id: row.conversation_id, unreadCount: row.unread }));
     return { total: conversations.reduce((sum, conversation) => sum + conversation.unreadCount, 0), conversations };
+  }
+
+  // The numbers of `unread.changed` for each user, read through `db` (inside the caller's transaction).
+  async changes(db: Db, userIds: readonly string[], conversationId: string): Promise<UnreadChange[]> {
+    if (userIds.length === 0) return [];
+    const rows = await db.query<{ user_id: string; total: number; unread_count: number }[]>(
+      `SELECT users.user_id, count(messages.part_id)::int AS total,
+              count(messages.part_id) FILTER (WHERE messages.conversation_id = $2)::int AS unread_count
+       FROM unnest($1::varchar[]) AS users(user_id)
+       LEFT JOIN unread_messages messages ON messages.user_id = users.user_id AND NOT messages.read
+       GROUP BY users.user_id ORDER BY users.user_id`,
+      [[...new Set(userIds)], conversationId],
+    );
+    return rows.map((row) => ({ userId: row.user_id, total: row.total, conversationId, unreadCount: row.unread_count }));
   }
 
   async countsFor(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {
