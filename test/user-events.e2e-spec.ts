@@ -102,9 +102,10 @@ describe('User event log (e2e)', () => {
       await stack.emulator.operator.close(conversationId);
       await webhooksProcessed(stack);
       const logged = (await loggedEvents(databaseUrl, 'tg:events-1')).slice(before);
-      expect(logged.map((row) => row.type)).toEqual(['message.created', 'conversation.updated']);
+      expect(logged.map((row) => row.type)).toEqual(['message.created', 'unread.changed', 'conversation.updated']);
       expect(logged[0].payload).toMatchObject({ conversationId, message: { body: 'It is on its way', author: { type: 'admin' } } });
-      expect(logged[1].payload).toEqual({ conversationId, state: 'closed', snoozedUntil: null, rated: false });
+      expect(logged[1].payload).toEqual({ total: 1, conversationId, unreadCount: 1 });
+      expect(logged[2].payload).toEqual({ conversationId, state: 'closed', snoozedUntil: null, rated: false });
       expect(JSON.stringify(logged)).not.toContain('ledger');
 
       // Intercom redelivers the same changes under new notification ids: each is still logged once.

@@ -16,6 +16,7 @@ import { textToHtml } from '../messages/message.mapper';
 import type { ReplyDto } from '../messages/reply.dto';
 import { UserLanguagesService } from '../notifications/user-languages.service';
 import { type OperatorMessage, UnreadIndexService } from '../unread/unread-index.service';
+import { UnreadReadsService } from '../unread/unread-reads.service';
 import { ConversationRead } from './conversation-read.entity';
 import { type ConversationSnapshot, fromStored } from './conversation-snapshot';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
@@ -49,6 +50,7 @@ export class ConversationsService {
     private readonly ownEvents: OwnWriteEvents,
     @InjectRepository(ConversationRead) private readonly reads: Repository<ConversationRead>,
     private readonly unread: UnreadIndexService,
+    private readonly unreadReads: UnreadReadsService,
     private readonly languages: UserLanguagesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -158,8 +160,7 @@ export class ConversationsService {
     const snapshot = await this.owned(user, conversationId);
     // Up to the newest message the user can have seen (served from this same snapshot).
     const readUpTo = snapshot.messages.at(-1)?.createdAt ?? 0;
-    await this.reads.upsert({ userId: user.userId, conversationId, readUpTo }, ['userId', 'conversationId']);
-    await this.unread.markSeen(this.reads.manager, user.userId, conversationId, operatorMessages(snapshot));
+    await this.unreadReads.seen(user.userId, conversationId, operatorMessages(snapshot), readUpTo);
     // Operators see "seen" in Intercom; our own read mark does not depend on it.
     this.intercom
       .markRead(conversationId)
@@ -196,14 +197,13 @@ export class ConversationsService {
         const change = await this.snapshots.applyOwnWrite(conversation);
         const stored = change.current.messages.find((candidate) => candidate.id === partId);
         if (!stored) throw new AppError('service_unavailable', 'Intercom did not return the reply');
+        await this.ownEvents.conversation(user.userId, 'conversation.user.replied', conversation, change);
         // Replying means having read what came before the reply.
-        await this.unread.markSeen(
-          this.reads.manager,
+        await this.unreadReads.seen(
           user.userId,
           conversationId,
           operatorMessages(change.current).filter((message) => message.createdAt < stored.createdAt),
         );
-        await this.ownEvents.conversation(user.userId, 'conversation.user.replied', conversation, change);
         return { result: { ...fromStored(stored), clientMessageId: dto.clientMessageId ?? null }, partId };
       },
     );

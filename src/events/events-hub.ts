@@ -45,6 +45,8 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
   private connectionCount = 0;
   private eventsSent = 0;
   private stopping = false;
+  // Told when a user's first stream opens here and when their last one closes (push suppression).
+  private readonly presenceListeners: ((userId: string, open: boolean) => void)[] = [];
 
   constructor(
     private readonly log: UserEventsService,
@@ -68,6 +70,10 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
   // Events written to streams since boot (also stream_events_total, by type).
   get deliveredEvents(): number {
     return this.eventsSent;
+  }
+
+  onStreamsChanged(listener: (userId: string, open: boolean) => void): void {
+    this.presenceListeners.push(listener);
   }
 
   connectionsOf(userId: string): number {
@@ -112,6 +118,7 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
     if (!streams) {
       streams = { connections: [], cursor: plan.start, reading: false, again: false };
       this.users.set(userId, streams);
+      for (const listener of this.presenceListeners) listener(userId, true);
     }
     // At most STREAM_MAX_PER_USER here: the newest wins, the oldest ends (its client may resume).
     while (streams.connections.length >= this.config.stream.maxPerUser) streams.connections[0].end('replaced');
@@ -154,7 +161,10 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
     const streams = this.users.get(connection.userId);
     if (!streams) return;
     streams.connections = streams.connections.filter((candidate) => candidate !== connection);
-    if (streams.connections.length === 0) this.users.delete(connection.userId);
+    if (streams.connections.length === 0) {
+      this.users.delete(connection.userId);
+      for (const listener of this.presenceListeners) listener(connection.userId, false);
+    }
     if (reason === 'backpressure') this.logger.warn({ userId: connection.userId }, 'Dropped a stream that stopped reading');
   }
 

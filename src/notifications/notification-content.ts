@@ -11,6 +11,8 @@ export type NotificationSetting = 'chatMessages' | 'ticketUpdates';
 export interface PushTrigger {
   kind: NotificationKind;
   sourceKey: string;
+  // The Intercom part the push is about (its stream event is the part's message.created).
+  partId?: string;
   target: { conversationId: string } | { ticketId: string };
   setting: NotificationSetting;
   values: TemplateValues;
@@ -68,6 +70,7 @@ export function conversationTrigger(
   return {
     kind: rule.kind,
     sourceKey: `conversation:${conversation.id}:part:${part.id}`,
+    partId: part.id,
     target: { conversationId: conversation.id },
     setting: 'chatMessages',
     values: { author: part.author?.name || DEFAULT_AUTHOR, preview: preview(part, previewLength), title: conversation.title ?? undefined },
@@ -93,6 +96,7 @@ export function ticketTrigger(topic: string, ticket: IntercomTicket, botAdminId:
   return {
     kind: rule.kind,
     sourceKey,
+    partId: part?.id,
     target: { ticketId: ticket.id },
     setting: 'ticketUpdates',
     values: {

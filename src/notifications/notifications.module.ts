@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
+import { EventsModule } from '../events/events.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { UnreadIndexModule } from '../unread/unread-index.module';
 import { PushChannels } from './push-channels';
@@ -9,7 +10,7 @@ import { StreamPresence } from './stream-presence';
 import { UserLanguagesService } from './user-languages.service';
 
 @Module({
-  imports: [DevicesModule, MetricsModule, UnreadIndexModule],
+  imports: [DevicesModule, EventsModule, MetricsModule, UnreadIndexModule],
   providers: [PushDecisionsService, PushDispatcherService, PushChannels, StreamPresence, UserLanguagesService],
   exports: [PushDecisionsService, PushDispatcherService, UserLanguagesService],
 })

@@ -24,6 +24,10 @@ export class PushDelivery {
   @Column({ type: 'jsonb' })
   content!: unknown;
 
+  // The stream event (user_events seq) of the same change: the push's data.eventId.
+  @Column({ name: 'event_id', type: 'bigint', nullable: true })
+  eventId!: string | null;
+
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   status!: PushDeliveryStatus;
 

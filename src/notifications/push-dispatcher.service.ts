@@ -19,6 +19,7 @@ const SWEEP_BATCH = 50;
 interface DeliveryRow {
   user_id: string;
   content: PushContent;
+  event_id: string | null;
 }
 
 // Sends decided pushes, always outside any transaction: the deciding worker hands over the ids
@@ -112,7 +113,7 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
 
   private async deliver(id: string): Promise<void> {
     const [row] = await this.dataSource.query<DeliveryRow[]>(
-      "SELECT user_id, content FROM push_deliveries WHERE id = $1 AND status = 'pending'",
+      "SELECT user_id, content, event_id FROM push_deliveries WHERE id = $1 AND status = 'pending'",
       [id],
     );
     if (!row) return;
@@ -121,7 +122,8 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
       return;
     }
     const [targets, unread] = await Promise.all([this.devices.devicesFor(row.user_id), this.unread.summary(row.user_id)]);
-    const notification = toNotification(row.content, id, unread.total);
+    // The stream event's id; a push whose change logged no stream event (none in practice) names its delivery.
+    const notification = toNotification(row.content, String(row.event_id ?? id), unread.total);
     let delivered = 0;
     let failed = 0;
     for (const platform of DEVICE_PLATFORMS) {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { UnreadIndexService } from './unread-index.service';
+import { UnreadReadsService } from './unread-reads.service';
 
 // The index alone (no routes): conversations, webhooks and notifications write and read it.
-@Module({ providers: [UnreadIndexService], exports: [UnreadIndexService] })
+@Module({ imports: [EventsModule], providers: [UnreadIndexService, UnreadReadsService], exports: [UnreadIndexService, UnreadReadsService] })
 export class UnreadIndexModule {}

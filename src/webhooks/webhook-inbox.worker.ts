@@ -6,8 +6,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import type { NewUserEvent } from '../events/stream-event';
 import { UserEventsService } from '../events/user-events.service';
+import { PushDecisionsService } from '../notifications/push-decisions.service';
 import { PushDispatcherService } from '../notifications/push-dispatcher.service';
-import { type EffectOutcome, WebhookEffects } from './webhook-effects';
+import { type EventEffects, type PushIntent, WebhookEffects } from './webhook-effects';
 
 interface DueEvent {
   id: string;
@@ -25,8 +26,9 @@ const ERROR_MAX_LENGTH = 500;
 // their effects and marks them processed in the same transaction. Instances share the table, so no
 // event runs twice; if a process dies mid-event, Postgres drops its lock and the rows are due again.
 // Failures back off exponentially (next_attempt_at) up to WEBHOOK_MAX_ATTEMPTS, then failed_at.
-// The transaction holds no network call: pushes are only decided in it (push_deliveries rows) and
-// sent after the commit, when the connection is back in the pool.
+// The same transaction appends the events' stream events to the log (an outbox) and decides their
+// pushes (push_deliveries rows); it holds no network call: the log is published and the pushes
+// are sent after the commit, when the connection is back in the pool.
 @Injectable()
 export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhookInbox');
@@ -39,8 +41,9 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly effects: WebhookEffects,
-    private readonly pushes: PushDispatcherService,
     private readonly userEvents: UserEventsService,
+    private readonly decisions: PushDecisionsService,
+    private readonly pushes: PushDispatcherService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -76,7 +79,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   // Returns whether an event was claimed (processed or failed), i.e. whether to look again at once.
   async processNext(): Promise<boolean> {
     const runner = this.dataSource.createQueryRunner();
-    const decided: string[] = [];
+    let decided: string[] = [];
     let appended: Awaited<ReturnType<UserEventsService['append']>> = [];
     let claimed = false;
     await runner.connect();
@@ -92,17 +95,19 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
       )) as DueEvent[];
       const processed: string[] = [];
       const streamEvents: NewUserEvent[] = [];
+      const intents: PushIntent[] = [];
       for (const event of events) {
-        const outcome = await this.handle(runner, event);
-        if (outcome) {
+        const effects = await this.handle(runner, event);
+        if (effects) {
           processed.push(event.id);
-          decided.push(...outcome.deliveries);
-          streamEvents.push(...outcome.streamEvents);
+          streamEvents.push(...effects.events);
+          intents.push(...effects.pushes);
         }
       }
-      // The event log is written in the transaction that marks its webhooks processed (an outbox),
-      // last, so each user's head row is locked only until the commit.
+      // The event log last, so each user's head row is locked only for the commit; then the pushes,
+      // each naming the stream event it is about.
       appended = await this.userEvents.append(runner.manager, streamEvents);
+      decided = await this.decisions.decideAll(runner.manager, intents, appended);
       // One statement for the whole batch's successes: fewer round trips (and less garbage) per event.
       if (processed.length > 0) {
         await runner.query(
@@ -119,21 +124,20 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
       await runner.release();
     }
     // Committed: the decisions are durable and ours to send (a sweeper takes over if we die now).
-    this.pushes.enqueue(decided);
-    // Committed: streams on every instance look for the new rows.
     await this.userEvents.publish(appended);
+    this.pushes.enqueue(decided);
     return claimed;
   }
 
   // Applies one event's effects under a savepoint, so a failing event leaves no partial writes in the
-  // batch; returns the pushes and stream events it decided, or undefined after recording the failure.
-  private async handle(runner: QueryRunner, event: DueEvent): Promise<EffectOutcome | undefined> {
+  // batch; returns its stream events and pushes, or undefined after recording the failure (retry or give up).
+  private async handle(runner: QueryRunner, event: DueEvent): Promise<EventEffects | undefined> {
     await runner.query('SAVEPOINT webhook_event');
     try {
-      const outcome = await this.effects.apply(event.topic, event.payload, runner.manager);
+      const effects = await this.effects.apply(event.topic, event.payload, runner.manager);
       await runner.query('RELEASE SAVEPOINT webhook_event');
       this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(event.topic), outcome: 'processed' });
-      return outcome;
+      return effects;
     } catch (error) {
       await runner.query('ROLLBACK TO SAVEPOINT webhook_event');
       const attempts = event.attempts + 1;
