@@ -9,7 +9,7 @@ import { createTestDatabase } from './helpers/database';
 import { queryDatabase } from './helpers/events';
 import { waitFor } from './helpers/fake-telegram';
 import { bearer, sessionTokenFor } from './helpers/sessions';
-import { ClientStream, type ReceivedEvent } from './helpers/streams';
+import { ClientStream, type ReceivedEvent, STREAM_TYPES } from './helpers/streams';
 
 const SECRET = 'test-intercom-client-secret';
 
@@ -137,7 +137,13 @@ describe('Realtime stream across instances (e2e)', () => {
     expect(received.length).toBeLessThan(total);
     expect(received).toEqual(Array.from({ length: received.length }, (_unused, index) => index + 1));
 
-    const resumed = open(a, await sessionTokenFor(a, userId), String(received.length));
+    // This test's events are unread.changed fillers: listen to every type.
+    const resumed = new ClientStream(
+      `${a.url}/api/events`,
+      { token: await sessionTokenFor(a, userId), lastEventId: String(received.length) },
+      STREAM_TYPES,
+    );
+    streams.push(resumed);
     const rest = await resumed.waitForEvents(total - received.length, 20_000);
     expect(rest.map((event) => Number(event.id))).toEqual(
       Array.from({ length: total - received.length }, (_unused, index) => received.length + index + 1),

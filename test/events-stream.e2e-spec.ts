@@ -133,7 +133,7 @@ describe('Realtime stream (e2e)', () => {
     await step(() => stack.emulator.operator.reply(conversationId, 'still kept'));
     const [first, second] = await queryDatabase<{ seq: string }>(
       stack.app.config.database.url!,
-      'SELECT seq FROM user_events WHERE user_id = $1 ORDER BY seq',
+      "SELECT seq FROM user_events WHERE user_id = $1 AND type = 'message.created' ORDER BY seq",
       [userId],
     ).then((rows) => rows.slice(-2).map((row) => row.seq)); // the customer's own first message comes before
     const fromQuery = track(new ClientStream(eventsUrl(`?lastEventId=${first}`), { token }));

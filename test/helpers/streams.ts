@@ -64,7 +64,8 @@ export class ClientStream {
   readonly source: EventSource;
   errors = 0;
 
-  constructor(url: string, options: { token?: string; lastEventId?: string } = {}, types: readonly string[] = STREAM_TYPES) {
+  // Listens to every type but unread.changed unless asked (it follows operator messages; #19's tests check it).
+  constructor(url: string, options: { token?: string; lastEventId?: string } = {}, types: readonly string[] = MESSAGE_AND_STATE_TYPES) {
     this.source = new EventSource(url, {
       fetch: (input, init) =>
         fetch(input, {
@@ -112,3 +113,5 @@ export const STREAM_TYPES = [
   'unread.changed',
   'reset',
 ];
+
+export const MESSAGE_AND_STATE_TYPES = STREAM_TYPES.filter((type) => type !== 'unread.changed');
