@@ -29,6 +29,7 @@ describe(conversationTrigger.name, () => {
     expect(trigger).toEqual({
       kind: 'conversation_reply',
       sourceKey: 'conversation:55:part:3',
+      partId: '3',
       target: { conversationId: '55' },
       setting: 'chatMessages',
       values: { author: 'Anna', preview: 'new', title: undefined },
