@@ -68,6 +68,20 @@ const KNOWN_CYCLES = new Set([
   'auth -> notifications -> unread -> conversations -> csat -> auth',
   'notifications -> unread -> conversations -> notifications',
   'unread -> conversations -> unread',
+  // Arrived with the realtime stream (#18): events maps Intercom objects with the conversation and
+  // ticket mappers, and conversations/tickets append to the event log. To untangle: move
+  // src/events/intercom-stream-events.ts into conversations/ and tickets/, so events/ holds only
+  // the log, the bus, the hub and the stream.
+  'auth -> notifications -> events -> auth',
+  'auth -> notifications -> events -> conversations -> auth',
+  'auth -> notifications -> events -> conversations -> csat -> auth',
+  'events -> conversations -> events',
+  'notifications -> events -> conversations -> notifications',
+  'events -> conversations -> unread -> events',
+  'auth -> notifications -> events -> conversations -> unread -> auth',
+  'conversations -> unread -> conversations',
+  'auth -> notifications -> events -> tickets -> auth',
+  'events -> tickets -> events',
 ]);
 
 describe('feature import graph', () => {
