@@ -199,6 +199,7 @@ async function main(): Promise<void> {
       .setSubject('bench-user')
       .setIssuer('host-app')
       .setAudience('support-bff')
+      .setIssuedAt()
       .setExpirationTime('2h')
       .sign(new TextEncoder().encode(secrets.HOST_JWT_SECRET));
     const session = (await (

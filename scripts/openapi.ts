@@ -11,7 +11,8 @@ import { loadConfig } from '../src/config/config';
 import { buildOpenApiDocument } from '../src/openapi/openapi-document';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // Only builds the document (nothing is signed or served): dev defaults unless NODE_ENV says otherwise.
+  const config = loadConfig({ NODE_ENV: 'development', ...process.env });
   const app = await NestFactory.create(AppModule.forRoot(config), new FastifyAdapter(), { preview: true, logger: false });
   const json = `${JSON.stringify(buildOpenApiDocument(app, config), null, 2)}\n`;
   await app.close();

@@ -37,7 +37,9 @@ export async function renderSdkTypes(document: unknown): Promise<string> {
 async function main(): Promise<void> {
   const postgres = await startEmbeddedPostgres();
   try {
-    const app = await createApp(loadConfig({ LOG_LEVEL: 'error', PORT: '0', DATABASE_URL: postgres.url, WEBHOOK_WORKERS: '0' }));
+    const app = await createApp(
+      loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', PORT: '0', DATABASE_URL: postgres.url, WEBHOOK_WORKERS: '0' }),
+    );
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : 0;

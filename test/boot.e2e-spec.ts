@@ -6,7 +6,7 @@ describe('startService (the boot of npm start and npm run dev)', () => {
     const databaseUrl = await createTestDatabase();
     const prepared: string[] = [];
     const service = await startService({
-      env: { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', LOG_LEVEL: 'error' },
+      env: { NODE_ENV: 'development', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', LOG_LEVEL: 'error' },
       prepare: async (config) => {
         prepared.push(config.database.url!);
         return { ...config, csat: { ...config.csat, tagName: 'prepared-tag' } };

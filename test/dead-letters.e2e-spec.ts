@@ -20,7 +20,7 @@ function cli(databaseUrl: string, ...args: string[]): Promise<{ code: number; st
     execFile(
       process.execPath,
       ['-r', '@swc-node/register', join(ROOT, 'scripts/dead-letters.ts'), ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' }, timeout: 60_000 },
+      { cwd: ROOT, env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -1,6 +1,15 @@
 import { applyDevEnvironment } from '../scripts/dev-env';
 
 describe('npm run dev environment', () => {
+  it('runs in development mode (dev secrets), unless NODE_ENV is set', () => {
+    const env: NodeJS.ProcessEnv = {};
+    applyDevEnvironment(env, false);
+    expect(env.NODE_ENV).toBe('development');
+    const chosen: NodeJS.ProcessEnv = { NODE_ENV: 'production' };
+    applyDevEnvironment(chosen, false);
+    expect(chosen.NODE_ENV).toBe('production');
+  });
+
   it('picks pretty logs on a terminal and JSON when piped, unless LOG_FORMAT is set', () => {
     const tty: NodeJS.ProcessEnv = {};
     applyDevEnvironment(tty, true);

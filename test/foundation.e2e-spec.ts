@@ -93,14 +93,18 @@ describe('Foundation (e2e)', () => {
   });
 
   describe('sessions', () => {
-    const hostToken = async (claims: Record<string, unknown>, overrides: { issuer?: string; audience?: string; secret?: string } = {}) =>
-      new SignJWT(claims)
+    const hostToken = async (
+      claims: Record<string, unknown>,
+      overrides: { issuer?: string; audience?: string; secret?: string; issuedAt?: number | null } = {},
+    ) => {
+      const jwt = new SignJWT({ sub: 'host-user-1', ...claims })
         .setProtectedHeader({ alg: 'HS256' })
-        .setSubject('host-user-1')
         .setIssuer(overrides.issuer ?? testApp.config.hostJwt.issuer)
         .setAudience(overrides.audience ?? testApp.config.hostJwt.audience)
-        .setExpirationTime('5m')
-        .sign(createSecretKey(Buffer.from(overrides.secret ?? testApp.config.hostJwt.secret!, 'utf8')));
+        .setExpirationTime('1h');
+      if (overrides.issuedAt !== null) jwt.setIssuedAt(overrides.issuedAt ?? Math.floor(Date.now() / 1000));
+      return jwt.sign(createSecretKey(Buffer.from(overrides.secret ?? testApp.config.hostJwt.secret!, 'utf8')));
+    };
 
     const exchange = (token: string) =>
       call('/auth/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
@@ -154,6 +158,25 @@ describe('Foundation (e2e)', () => {
       await expectEnvelope(await exchange(await hostToken({}, { audience: 'other' })), 401, 'unauthorized');
       await expectEnvelope(await exchange(await hostToken({}, { secret: 'another-secret-of-enough-length' })), 401, 'unauthorized');
     });
+
+    // #15 item 7: a host token has a maximum age whatever its `exp` says, and a bad `sub` is a 401.
+    it('rejects host tokens without iat, older than HOST_JWT_MAX_AGE_SECONDS, or issued in the future', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const maxAge = testApp.config.hostJwt.maxAgeSeconds;
+      await expectEnvelope(await exchange(await hostToken({}, { issuedAt: null })), 401, 'unauthorized');
+      await expectEnvelope(await exchange(await hostToken({}, { issuedAt: now - maxAge - 60 })), 401, 'unauthorized');
+      await expectEnvelope(await exchange(await hostToken({}, { issuedAt: now + 600 })), 401, 'unauthorized');
+      const fresh = await exchange(await hostToken({}, { issuedAt: now - 5 }));
+      expect(fresh.status).toBe(200);
+      await fresh.arrayBuffer();
+    });
+
+    it.each([[12345], [''], [null], [{ id: 'x' }], [['a']], [`tg:1`], ['x'.repeat(129)]])(
+      'answers a host token whose sub is %j with 401, never a 500',
+      async (sub) => {
+        await expectEnvelope(await exchange(await hostToken({ sub })), 401, 'unauthorized');
+      },
+    );
 
     it('never accepts a host token as a session token', async () => {
       const response = await call('/api/session', { headers: bearer(await hostToken({})) });

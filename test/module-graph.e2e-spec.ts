@@ -36,7 +36,7 @@ function featureModules(): [string, Type][] {
 describe('module graph', () => {
   let config: ReturnType<typeof loadConfig>;
   beforeAll(async () => {
-    config = loadConfig({ DATABASE_URL: await createTestDatabase(), METRICS_PORT: '0', LOG_LEVEL: 'error' });
+    config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: await createTestDatabase(), METRICS_PORT: '0', LOG_LEVEL: 'error' });
   });
 
   const compileAlone = async (feature: Type) => {

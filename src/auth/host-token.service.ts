@@ -21,7 +21,10 @@ export class HostTokenService {
   }
 
   async verify(token: string): Promise<SessionUser> {
-    const options = { issuer: this.config.hostJwt.issuer, audience: this.config.hostJwt.audience, requiredClaims: ['exp', 'sub'] };
+    // `iat` is required and bounded: a leaked host token is good for HOST_JWT_MAX_AGE_SECONDS at most,
+    // whatever `exp` its minter chose.
+    const { issuer, audience, maxAgeSeconds } = this.config.hostJwt;
+    const options = { issuer, audience, requiredClaims: ['exp', 'sub', 'iat'], maxTokenAge: maxAgeSeconds };
     let payload: JWTPayload;
     try {
       payload = this.jwks
@@ -30,8 +33,10 @@ export class HostTokenService {
     } catch {
       throw new AppError('unauthorized', 'Host token is invalid or expired');
     }
-    const sub = payload.sub;
-    if (!sub || sub.length > 128 || sub.startsWith('tg:')) throw new AppError('unauthorized', 'Host token has an unusable subject');
+    // jose checks that `sub` exists, not its type: a numeric `sub` is an unusable subject, not a crash.
+    const sub: unknown = payload.sub;
+    if (typeof sub !== 'string' || !sub || sub.length > 128 || sub.startsWith('tg:'))
+      throw new AppError('unauthorized', 'Host token has an unusable subject');
     return {
       userId: sub,
       telegramChatId: null,

@@ -12,7 +12,10 @@ describe(UserRateLimiter.name, () => {
   let limiter: UserRateLimiter;
   beforeEach(() => {
     jest.useFakeTimers({ now: 0 });
-    limiter = new UserRateLimiter(new Reflector(), loadConfig({ RATE_LIMIT_PER_MIN: '2', RATE_LIMIT_POLL_PER_MIN: '3' }));
+    limiter = new UserRateLimiter(
+      new Reflector(),
+      loadConfig({ NODE_ENV: 'development', RATE_LIMIT_PER_MIN: '2', RATE_LIMIT_POLL_PER_MIN: '3' }),
+    );
   });
   afterEach(() => {
     limiter.onModuleDestroy();

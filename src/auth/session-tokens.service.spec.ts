@@ -4,7 +4,7 @@ import { loadConfig } from '../config/config';
 import { SessionTokensService } from './session-tokens.service';
 
 describe(SessionTokensService.name, () => {
-  const config = loadConfig({ SESSION_CACHE_SIZE: '0' });
+  const config = loadConfig({ NODE_ENV: 'development', SESSION_CACHE_SIZE: '0' });
   const service = new SessionTokensService(config);
   const key = createSecretKey(Buffer.from(config.session.secret, 'utf8'));
   const user = { userId: 'user-1', telegramChatId: '777', name: 'Ann', email: null };
@@ -78,7 +78,7 @@ describe(SessionTokensService.name, () => {
   });
 
   it('serves repeated verifications from its cache but never past exp', async () => {
-    const cached = new SessionTokensService(loadConfig({ SESSION_CACHE_SIZE: '10' }));
+    const cached = new SessionTokensService(loadConfig({ NODE_ENV: 'development', SESSION_CACHE_SIZE: '10' }));
     const soon = Math.floor(Date.now() / 1000) + 1;
     const token = await forge({}, (jwt) => jwt.setExpirationTime(soon)).sign(key);
     await expect(cached.verify(token)).resolves.toMatchObject({ userId: 'user-1' });

@@ -23,7 +23,9 @@ function signInitData(fields: Record<string, string>, botToken: string): string 
 
 describe(TelegramInitDataService.name, () => {
   const service = (maxAge = 3600) =>
-    new TelegramInitDataService(loadConfig({ TELEGRAM_BOT_TOKEN: VECTOR_TOKEN, TELEGRAM_INIT_DATA_MAX_AGE_SECONDS: String(maxAge) }));
+    new TelegramInitDataService(
+      loadConfig({ NODE_ENV: 'development', TELEGRAM_BOT_TOKEN: VECTOR_TOKEN, TELEGRAM_INIT_DATA_MAX_AGE_SECONDS: String(maxAge) }),
+    );
   const fresh = (overrides: Record<string, string> = {}) => ({
     auth_date: String(Math.floor(Date.now() / 1000)),
     user: JSON.stringify({ id: 42, first_name: 'Ann' }),

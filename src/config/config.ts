@@ -3,7 +3,8 @@ import { ConfigError, EnvReader } from './env-reader';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-// Defaults a newcomer gets from `npm run dev`; NODE_ENV=production refuses to fall back to them.
+// Defaults a newcomer gets from `npm run dev` (NODE_ENV=development); any other NODE_ENV is
+// production and refuses to fall back to them, or to be given them (refuseKnownSecrets).
 export const DEV_DEFAULTS = {
   intercomAccessToken: 'dev-intercom-token',
   intercomBaseUrl: 'http://127.0.0.1:4010',
@@ -53,7 +54,8 @@ export interface AppConfig {
     breakerResetMs: number;
   };
   session: { secret: string; ttlSeconds: number; issuer: string; audience: string; cacheSize: number };
-  hostJwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string; audience: string };
+  // maxAgeSeconds: a host token's `iat` (required) may be at most this old.
+  hostJwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string; audience: string; maxAgeSeconds: number };
   telegram: { botToken: string; apiBaseUrl: string; initDataMaxAgeSeconds: number; miniAppUrl: string | undefined };
   storage: { s3: S3Config | undefined; localDir: string };
   files: { linkSecret: string; linkTtlSeconds: number; maxFileBytes: number; maxFilesPerMessage: number };
@@ -189,16 +191,59 @@ function gitCommit(value: string | undefined): string | undefined {
   return value?.toLowerCase();
 }
 
+// Secrets anyone can read in this repository (the dev defaults, and what docker-compose.yml once
+// shipped as fallbacks): a production instance given one of them would be open to anyone.
+const PUBLIC_SECRETS: ReadonlySet<string> = new Set([
+  DEV_DEFAULTS.intercomAccessToken,
+  DEV_DEFAULTS.intercomClientSecret,
+  DEV_DEFAULTS.sessionJwtSecret,
+  DEV_DEFAULTS.hostJwtSecret,
+  DEV_DEFAULTS.telegramBotToken,
+  DEV_DEFAULTS.fileLinkSecret,
+  'compose-session-secret-0123456789',
+  'compose-host-secret-0123456789ab',
+  '123456789:compose-telegram-token',
+  'compose-file-link-secret-01234567',
+]);
+
+// Production refuses public secrets, and one key used for two jobs (a session secret equal to the
+// host secret would let a token minted for one be taken for the other).
+function refuseKnownSecrets(config: AppConfig): void {
+  const secrets: [string, string | undefined][] = [
+    ['INTERCOM_ACCESS_TOKEN', config.intercom.accessToken],
+    ['INTERCOM_CLIENT_SECRET', config.intercom.clientSecret],
+    ['SESSION_JWT_SECRET', config.session.secret],
+    ['HOST_JWT_SECRET', config.hostJwt.secret],
+    ['TELEGRAM_BOT_TOKEN', config.telegram.botToken],
+    ['FILE_LINK_SECRET', config.files.linkSecret],
+  ];
+  const seen = new Map<string, string>();
+  for (const [name, value] of secrets) {
+    if (value === undefined) continue;
+    if (PUBLIC_SECRETS.has(value))
+      throw new ConfigError(`${name} is a published dev/compose value; set a secret of your own in production`);
+    const twin = seen.get(value);
+    if (twin) throw new ConfigError(`${name} must differ from ${twin}`);
+    seen.set(value, name);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const read = new EnvReader(env);
-  const production = env.NODE_ENV === 'production';
+  // Fails closed: only an explicit NODE_ENV=development gets dev defaults (unset, `test`, `staging`… are production).
+  const production = env.NODE_ENV !== 'development';
   // In production a secret must be given explicitly; elsewhere the dev default applies.
-  const secret = (name: string, devDefault: string): string => (production ? read.secret(name) : read.secret(name, devDefault));
+  const mode = `NODE_ENV=${env.NODE_ENV ?? '(unset)'} is production; only NODE_ENV=development has dev defaults`;
+  const secret = (name: string, devDefault: string): string => {
+    if (!production) return read.secret(name, devDefault);
+    if (read.optionalString(name) === undefined) throw new ConfigError(`${name} is required (${mode})`);
+    return read.secret(name);
+  };
 
   const port = read.int('PORT', 3000, { min: 0, max: 65535 });
   // Hands out test-user sign-ins: never in production.
   const devSignIn = read.bool('DEV_SIGN_IN', !production);
-  if (production && devSignIn) throw new ConfigError('DEV_SIGN_IN must not be enabled in production');
+  if (production && devSignIn) throw new ConfigError(`DEV_SIGN_IN must not be enabled in production (${mode})`);
   const s3Bucket = read.optionalString('S3_BUCKET');
   const hostJwksUrl = read.optionalUrl('HOST_JWKS_URL');
   const publicBaseUrl = read.url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`).replace(/\/$/, '');
@@ -239,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jwksUrl: hostJwksUrl,
       issuer: read.string('HOST_JWT_ISSUER', 'host-app'),
       audience: read.string('HOST_JWT_AUDIENCE', 'support-bff'),
+      maxAgeSeconds: read.int('HOST_JWT_MAX_AGE_SECONDS', 300, { min: 10, max: 86_400 }),
     },
     telegram: {
       botToken: secret('TELEGRAM_BOT_TOKEN', DEV_DEFAULTS.telegramBotToken),
@@ -322,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ticketTtlSeconds: 60,
     },
   };
+  if (production) refuseKnownSecrets(config);
   if (production && config.logFormat === 'pretty') {
     throw new ConfigError('LOG_FORMAT=pretty is for development (pino-pretty is not installed in production); use json');
   }

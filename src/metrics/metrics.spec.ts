@@ -39,7 +39,7 @@ describe('RequestDurationHistogram', () => {
 });
 
 describe('MetricsService', () => {
-  const metrics = new MetricsService(loadConfig({ METRICS_PORT: '0' }));
+  const metrics = new MetricsService(loadConfig({ NODE_ENV: 'development', METRICS_PORT: '0' }));
 
   it('keeps webhook topic labels bounded', () => {
     expect(metrics.boundedTopic('conversation.admin.replied')).toBe('conversation.admin.replied');
@@ -62,15 +62,15 @@ describe('MetricsService', () => {
 
 describe('metrics configuration', () => {
   it('defaults to port 9464 and refuses the public port', () => {
-    expect(loadConfig({}).metrics.port).toBe(9464);
-    expect(() => loadConfig({ PORT: '9464' })).toThrow('METRICS_PORT must differ from PORT');
-    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow('METRICS_PORT must be <= 65535');
-    expect(loadConfig({ PORT: '9464', METRICS_PORT: '0' }).metrics.port).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'development' }).metrics.port).toBe(9464);
+    expect(() => loadConfig({ NODE_ENV: 'development', PORT: '9464' })).toThrow('METRICS_PORT must differ from PORT');
+    expect(() => loadConfig({ NODE_ENV: 'development', METRICS_PORT: '70000' })).toThrow('METRICS_PORT must be <= 65535');
+    expect(loadConfig({ NODE_ENV: 'development', PORT: '9464', METRICS_PORT: '0' }).metrics.port).toBe(0);
   });
 
   it('takes the build commit from GIT_COMMIT', () => {
-    expect(loadConfig({ GIT_COMMIT: 'ABCDEF1234567' }).commit).toBe('abcdef1234567');
-    expect(loadConfig({}).commit).toBeUndefined();
-    expect(() => loadConfig({ GIT_COMMIT: 'main; rm -rf' })).toThrow('GIT_COMMIT must be a commit hash');
+    expect(loadConfig({ NODE_ENV: 'development', GIT_COMMIT: 'ABCDEF1234567' }).commit).toBe('abcdef1234567');
+    expect(loadConfig({ NODE_ENV: 'development' }).commit).toBeUndefined();
+    expect(() => loadConfig({ NODE_ENV: 'development', GIT_COMMIT: 'main; rm -rf' })).toThrow('GIT_COMMIT must be a commit hash');
   });
 });

@@ -12,7 +12,8 @@ const documentWith = (operation: Json): OpenAPIObject =>
   }) as unknown as OpenAPIObject;
 
 const finish = (operation: Json, facts: RouteFacts) =>
-  (finishDocument(documentWith(operation), new Map([['X_get', facts]]), loadConfig({})).paths['/api/x'] as Json).get as Json;
+  (finishDocument(documentWith(operation), new Map([['X_get', facts]]), loadConfig({ NODE_ENV: 'development' })).paths['/api/x'] as Json)
+    .get as Json;
 
 describe('finishDocument', () => {
   it('declares the own credential of a public route that checks one itself, with its 401 and no per-user 429', () => {
@@ -37,7 +38,7 @@ describe('finishDocument', () => {
   });
 
   it('fails loudly for an operation it has no route metadata for', () => {
-    expect(() => finishDocument(documentWith({ responses: {} }), new Map(), loadConfig({}))).toThrow(
+    expect(() => finishDocument(documentWith({ responses: {} }), new Map(), loadConfig({ NODE_ENV: 'development' }))).toThrow(
       'no route metadata for operation X_get',
     );
   });

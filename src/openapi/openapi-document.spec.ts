@@ -10,7 +10,7 @@ type Json = Record<string, any>;
 
 // The document as served, built in Nest's preview mode (no database, nothing instantiated).
 async function documentFor(env: Record<string, string> = {}): Promise<OpenAPIObject> {
-  const config = loadConfig({ LOG_LEVEL: 'error', ...env });
+  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', ...env });
   const app = await NestFactory.create(AppModule.forRoot(config), new FastifyAdapter(), { preview: true, logger: false });
   try {
     return buildOpenApiDocument(app, config);

@@ -42,7 +42,7 @@ function setup(found: IntercomTicket, env: Record<string, string> = {}) {
     updateTicketState: jest.fn().mockResolvedValue(found),
     replyToTicketAsUser: jest.fn().mockResolvedValue({ id: 'part-1', part_type: 'comment', body: '<p>hi</p>', author: { type: 'user' } }),
   };
-  const config: AppConfig = loadConfig({ ...env });
+  const config: AppConfig = loadConfig({ NODE_ENV: 'development', ...env });
   const catalog = new TicketCatalogService(intercom as unknown as IntercomService, config);
   const clientMessages = {
     runOnce: jest.fn((_key: unknown, work: () => Promise<{ result: unknown }>) => work().then((done) => done.result)),
@@ -123,15 +123,15 @@ describe(TicketsService.name, () => {
 
   describe('TICKET_REOPEN_STATE', () => {
     it.each(['in_progress', 'waiting_on_customer', 'submitted', '42'])('accepts %s', (value) => {
-      expect(loadConfig({ TICKET_REOPEN_STATE: value }).tickets.reopenState).toBe(value);
+      expect(loadConfig({ NODE_ENV: 'development', TICKET_REOPEN_STATE: value }).tickets.reopenState).toBe(value);
     });
 
     it.each(['resolved', 'open', 'in progress'])('refuses %s at boot, naming the variable', (value) => {
-      expect(() => loadConfig({ TICKET_REOPEN_STATE: value })).toThrow(/^TICKET_REOPEN_STATE /);
+      expect(() => loadConfig({ NODE_ENV: 'development', TICKET_REOPEN_STATE: value })).toThrow(/^TICKET_REOPEN_STATE /);
     });
 
     it('defaults to in_progress', () => {
-      expect(loadConfig({}).tickets.reopenState).toBe('in_progress');
+      expect(loadConfig({ NODE_ENV: 'development' }).tickets.reopenState).toBe('in_progress');
     });
   });
 });

@@ -15,7 +15,15 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
   const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
   // Metrics off unless a test asks for them: the default port would collide between test apps.
-  const config = loadConfig({ LOG_LEVEL: 'error', METRICS_PORT: '0', ...env, PORT: '0', DATABASE_URL: databaseUrl });
+  // NODE_ENV=development as `npm run dev` (dev secrets); a test of production mode passes its own.
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'error',
+    METRICS_PORT: '0',
+    ...env,
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+  });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();

@@ -23,7 +23,8 @@ export async function startTestStack(
   const clientSecret = env.INTERCOM_CLIENT_SECRET ?? 'test-intercom-client-secret';
   const emulator = await startIntercomEmulator({ port: 0, clientSecret, webhookRetryBaseMs: 50, ...emulatorOptions });
   // As `npm run intercom:setup` leaves a real workspace.
-  if (workspaceSetup) await setUpIntercomWorkspace(loadConfig({ LOG_LEVEL: 'error', INTERCOM_BASE_URL: emulator.url, ...env }));
+  if (workspaceSetup)
+    await setUpIntercomWorkspace(loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'error', INTERCOM_BASE_URL: emulator.url, ...env }));
   emulator.control.resetRequests();
   const app = await startTestApp({
     INTERCOM_BASE_URL: emulator.url,
