@@ -17,9 +17,14 @@ import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerMiniApp } from './tma/tma-static';
 import { routeBodyLimit } from './common/route-body-limit';
 
+export interface CreateAppOptions {
+  // Where the logs go instead of stdout (tests read what a run logged).
+  logDestination?: NodeJS.WritableStream;
+}
+
 // Builds the whole HTTP application (used by main.ts, the dev runner, tests and benchmarks).
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const rootLogger = createRootLogger(config);
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const rootLogger = createRootLogger(config, options.logDestination);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy === false ? false : config.trustProxy.split(',').map((entry) => entry.trim()),

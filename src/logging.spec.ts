@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { AppLogger, createRootLogger } from './logging';
+import { AppLogger, createRootLogger, serializeError } from './logging';
 
 function capture(format: 'json' | 'pretty', level: 'debug' | 'info' = 'info'): { logger: AppLogger; lines: () => string[] } {
   const stream = new PassThrough();
@@ -39,5 +39,83 @@ describe('logging', () => {
     expect(debug.lines().map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
       expect.objectContaining({ level: 'debug', context: 'InstanceLoader', msg: 'AppModule dependencies initialized' }),
     ]);
+  });
+
+  describe('serializeError', () => {
+    it('keeps type, message, stack and scalar fields; nested errors and plain objects by the same rule', () => {
+      const cause = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', socket: { remoteAddress: '10.0.0.1' } });
+      const error = Object.assign(new Error('Object storage request failed', { cause }), {
+        $metadata: { httpStatusCode: 503, requestId: 'r1', headers: ['x'] },
+        attempts: 3,
+        retryable: true,
+      });
+      class Connection {
+        host = 'db.internal';
+      }
+      Object.assign(cause, { connection: new Connection() });
+      const out = serializeError(error);
+      expect(out).toEqual({
+        type: 'Error',
+        message: 'Object storage request failed',
+        stack: expect.stringContaining('Object storage request failed') as unknown,
+        $metadata: { httpStatusCode: 503, requestId: 'r1' },
+        attempts: 3,
+        retryable: true,
+        cause: expect.objectContaining({
+          type: 'Error',
+          message: 'socket hang up',
+          code: 'ECONNRESET',
+          socket: { remoteAddress: '10.0.0.1' },
+        }) as unknown,
+      });
+      expect(JSON.stringify(out)).not.toContain('db.internal');
+    });
+
+    it('leaves out fields that quote data (query parameters, Postgres detail and where) at any depth', () => {
+      const driverError = Object.assign(new Error('new row violates check constraint "c"'), {
+        code: '23514',
+        detail: 'Failing row contains (jane@example.com).',
+        where: 'JSON data, line 1: {"email": "jane@example.com"',
+        parameters: ['jane@example.com'],
+      });
+      const error = Object.assign(new Error(driverError.message), {
+        query: 'INSERT INTO t VALUES ($1)',
+        parameters: ['jane@example.com'],
+        driverError,
+      });
+      const out = serializeError(error);
+      expect(out).toMatchObject({ query: 'INSERT INTO t VALUES ($1)', driverError: { code: '23514' } });
+      expect(JSON.stringify(out)).not.toContain('jane@example.com');
+    });
+
+    it('aggregate errors, circular references and non-errors', () => {
+      const inner = new Error('one');
+      Object.assign(inner, { self: inner });
+      expect(serializeError(new AggregateError([inner], 'both failed'))).toMatchObject({
+        type: 'AggregateError',
+        errors: [{ type: 'Error', message: 'one' }],
+      });
+      expect(serializeError('plain text')).toEqual({ message: 'plain text' });
+      // pg-boss's events are plain copies of an error with extra fields.
+      expect(serializeError({ message: 'fetch failed', stack: 's', queue: 'q', client: new (class Client {})() })).toEqual({
+        message: 'fetch failed',
+        stack: 's',
+        queue: 'q',
+      });
+    });
+
+    it("is every logger's err serializer, and AppLogger logs an error's serialized message", () => {
+      const { logger, lines } = capture('json');
+      const error = Object.assign(new Error('invalid input syntax for type uuid: "jane@example.com"'), {
+        code: '22P02',
+        parameters: ['jane@example.com'],
+      });
+      logger.error({ err: error }, 'Lookup failed', 'Files');
+      logger.error(error, 'Files');
+      const [first, second] = lines().map((line) => JSON.parse(line) as { msg: string; err: Record<string, unknown> });
+      expect(first.err).toMatchObject({ code: '22P02', message: 'invalid input syntax for type uuid: "[redacted]"' });
+      expect(second.msg).toBe('invalid input syntax for type uuid: "[redacted]"');
+      expect(lines().join('\n')).not.toContain('jane@example.com');
+    });
   });
 });

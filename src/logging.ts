@@ -18,6 +18,8 @@ export function createRootLogger(config: Pick<AppConfig, 'logLevel' | 'logFormat
       paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-hub-signature"]', 'headers.authorization'],
       censor: '[redacted]',
     },
+    // Every `err` field, whichever logger writes it (Fastify's request children inherit it).
+    serializers: { err: serializeError },
   };
   if (config.logFormat === 'pretty') {
     // Dev on a terminal: one coloured line per entry, written synchronously in this thread (no
@@ -103,7 +105,8 @@ export class AppLogger implements LoggerService {
     // Nest appends the logger's context as the last string parameter.
     const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     if (message instanceof Error) {
-      logger[level]({ context, err: message }, message.message);
+      const err = serializeError(message);
+      logger[level]({ context, err }, typeof err.message === 'string' ? err.message : undefined);
     } else if (typeof message === 'object' && message !== null) {
       const text = typeof rest[0] === 'string' ? rest[0] : undefined;
       logger[level]({ context, ...(message as Record<string, unknown>) }, text);
@@ -113,4 +116,53 @@ export class AppLogger implements LoggerService {
       logger[level]({ context, ...(stack ? { stack } : {}) }, String(message));
     }
   }
+}
+
+// What an error is logged as. Errors carry the data they failed on: TypeORM's QueryFailedError its
+// query `parameters` (webhook payloads, e-mails, CSAT comments), Postgres its `detail` ("Key
+// (email)=(…)", "Failing row contains (…)") and `where` (the JSON around a bad jsonb value), and
+// pg-pool's errors the pg `client` itself (host, user, database, cancel key), which pg-boss passes
+// on in its 'error' events. One rule instead of a case per library: an error is its type, message,
+// stack and scalar fields; nested errors (cause, driverError) and plain objects of scalars (the AWS
+// SDK's $metadata) follow the same rule, anything else (arrays, class instances such as a pg client)
+// is left out. Postgres data exceptions (SQLSTATE class 22) quote the offending value in their
+// message (`invalid input syntax for type uuid: "jane@…"`): quoted text there is replaced.
+const DATA_FIELDS = new Set(['parameters', 'detail', 'where', 'internalQuery']);
+const MAX_ERROR_DEPTH = 4;
+
+export function serializeError(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return { message: String(value) };
+  return serializeObject(value as Record<string, unknown>, 0, new Set());
+}
+
+function serializeObject(source: Record<string, unknown>, depth: number, seen: Set<object>): Record<string, unknown> {
+  seen.add(source);
+  const out: Record<string, unknown> = {};
+  if (source instanceof Error) out.type = source.constructor?.name ?? source.name;
+  // An Error's message, stack and cause are own but not enumerable.
+  const keys = new Set([...(source instanceof Error ? ['message', 'stack', 'cause'] : []), ...Object.keys(source)]);
+  const dataException = typeof source.code === 'string' && /^22[0-9A-Z]{3}$/.test(source.code);
+  for (const key of keys) {
+    if (DATA_FIELDS.has(key)) continue;
+    const field = source[key];
+    if (typeof field === 'string') out[key] = dataException && (key === 'message' || key === 'stack') ? withoutQuotedValues(field) : field;
+    else if (typeof field === 'number' || typeof field === 'boolean') out[key] = field;
+    else if (typeof field === 'bigint') out[key] = field.toString();
+    else if (isNested(field) && depth < MAX_ERROR_DEPTH && !seen.has(field)) out[key] = serializeObject(field, depth + 1, seen);
+  }
+  if (Array.isArray(source.errors) && depth < MAX_ERROR_DEPTH) {
+    out.errors = source.errors.filter(isNested).map((error) => serializeObject(error, depth + 1, seen));
+  }
+  return out;
+}
+
+function isNested(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  if (value instanceof Error) return true;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+function withoutQuotedValues(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"/g, '"[redacted]"');
 }

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/app.factory';
+import { type CreateAppOptions, createApp } from '../../src/app.factory';
 import { type AppConfig, loadConfig } from '../../src/config/config';
 import { registerContract, unregisterContract } from './contract-registry';
 import { createTestDatabase } from './database';
@@ -12,7 +12,7 @@ export interface TestApp {
 }
 
 // Boots the real AppModule on Fastify, listening on a random port, against a fresh database.
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
   const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
   // Metrics off unless a test asks for them: the default port would collide between test apps.
   // NODE_ENV=development as `npm run dev` (dev secrets); a test of production mode passes its own.
@@ -24,7 +24,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     PORT: '0',
     DATABASE_URL: databaseUrl,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
