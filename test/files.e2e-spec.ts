@@ -139,6 +139,14 @@ describe.each(['local disk', 's3'] as const)('Files (e2e, %s)', (storage) => {
       expect(body.files[0].name).toBe('gnp.exe.png');
     });
 
+    it('cuts a long name at 200 characters without splitting one (an emoji across the cut was a 500)', async () => {
+      const file = await uploadOne({ name: `${'a'.repeat(199)}😀😀.png`, bytes: png() });
+      expect(file.name).toBe(`${'a'.repeat(199)}😀.png`);
+      const { final } = await download(`/api/files/${file.id}`);
+      expect(final.status).toBe(200);
+      expect(final.headers.get('content-disposition')).toContain(`${encodeURIComponent('😀')}.png`);
+    });
+
     it('accepts a file of exactly MAX_FILE_MB', async () => {
       const stored = await uploadOne({ name: 'exact.png', bytes: padded(png(), MB) });
       expect(stored.size).toBe(MB);

@@ -27,6 +27,15 @@ describe('sanitizeFileName', () => {
     expect(sanitizeFileName('///', PNG)).toBe('file.png');
     expect(sanitizeFileName(`${'x'.repeat(500)}.png`, PNG).length).toBeLessThanOrEqual(204);
   });
+
+  it('cuts at 200 code points, never between the halves of a surrogate pair', () => {
+    const name = sanitizeFileName(`${'a'.repeat(199)}😀😀.png`, PNG);
+    expect(name).toBe(`${'a'.repeat(199)}😀.png`);
+    expect(() => encodeURIComponent(name)).not.toThrow();
+    expect([...sanitizeFileName('😀'.repeat(300), PNG)]).toHaveLength(204);
+    // A lone half from the client becomes U+FFFD.
+    expect(sanitizeFileName('a\ud83d.png', PNG)).toBe('a\ufffd.png');
+  });
 });
 
 describe('contentDisposition', () => {
