@@ -80,6 +80,23 @@ describe('@support-bff/sdk against the dev stack (e2e)', () => {
     }
   });
 
+  it("answers an operator's quick reply with one of its options", async () => {
+    const client = telegramClient(7005);
+    const conversation = await client.conversations.create({ body: 'Is my card blocked?' });
+    await stack.emulator.operator.quickReply(conversation.id, [
+      { text: 'Yes', uuid: 'b1f1a4de-8c2e-4f7a-9d0b-5f4a2c1e9a01' },
+      { text: 'No', uuid: 'b1f1a4de-8c2e-4f7a-9d0b-5f4a2c1e9a02' },
+    ]);
+    const offered = (await client.conversations.get(conversation.id)).messages.find((message) => message.quickReplyOptions);
+    expect(offered?.quickReplyOptions?.map((option) => option.text)).toEqual(['Yes', 'No']);
+    const answer = await client.conversations.answerQuickReply(conversation.id, {
+      messageId: offered!.id,
+      uuid: offered!.quickReplyOptions![1].uuid,
+    });
+    expect(answer).toMatchObject({ body: 'No', author: { type: 'user' }, quickReplyUuid: offered!.quickReplyOptions![1].uuid });
+    expect((await client.conversations.get(conversation.id)).messages.at(-1)).toEqual(answer);
+  });
+
   it('retries a send through a 502 with the same clientMessageId, creating it once', async () => {
     const client = telegramClient(7003);
     await client.conversations.list();

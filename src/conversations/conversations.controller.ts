@@ -15,6 +15,7 @@ import {
   ConversationListDto,
   CreateConversationDto,
   PollResponseDto,
+  QuickReplyAnswerDto,
 } from './dto/conversation.dto';
 
 const NOT_FOUND = ['not_found', 'no such conversation, or not yours (indistinguishable)'] as const;
@@ -104,6 +105,22 @@ export class ConversationsController {
   @ApiErrors(['not_found', "no such conversation of yours, or an attachment that is not the caller's upload"], SENT)
   reply(@CurrentUser() user: SessionUser, @Param('id') id: string, @Body() body: ReplyDto): Promise<MessageDto> {
     return this.conversations.reply(user, id, body);
+  }
+
+  @Post(':id/quick-replies')
+  @ApiOperation({
+    summary: "Answer an operator's or bot's quick reply with one of its options",
+    description:
+      "The answer is the customer's own message, with the option's text as its body and the option's uuid as quickReplyUuid (reopens a closed conversation, as a reply does).",
+  })
+  @ApiCreatedResponse({ type: MessageDto })
+  @ApiErrors(
+    ['validation_error', "uuid is not one of that message's quickReplyOptions (or a field fails the schema)"],
+    ['not_found', 'no such conversation of yours, or messageId is not a quick reply of it'],
+    ['conflict', 'a newer quick reply replaced this one, it was answered already, or clientMessageId reused / still in progress'],
+  )
+  answerQuickReply(@CurrentUser() user: SessionUser, @Param('id') id: string, @Body() body: QuickReplyAnswerDto): Promise<MessageDto> {
+    return this.conversations.answerQuickReply(user, id, body);
   }
 }
 

@@ -27,6 +27,7 @@ import type {
   ConversationListDto,
   ConversationSummaryDto,
   CreateConversationDto,
+  QuickReplyAnswerDto,
 } from './dto/conversation.dto';
 
 // Intercom conversation ids are numeric strings; anything else cannot be one of the caller's.
@@ -179,11 +180,51 @@ export class ConversationsService {
   async reply(user: SessionUser, conversationId: string, dto: ReplyDto): Promise<MessageDto> {
     const snapshot = await this.owned(user, conversationId);
     const attachmentUrls = await this.files.signedUrlsForAttachments(user.userId, dto.attachmentIds ?? []);
+    return this.postAsUser(user, snapshot, { scope: 'conversation.reply', clientMessageId: dto.clientMessageId }, (contactId) =>
+      this.intercom.replyAsUser(conversationId, contactId, textToHtml(dto.body), attachmentUrls),
+    );
+  }
+
+  // The customer picks one option of an operator's or bot's quick reply; Intercom records it as
+  // their message with the option's text. The option comes from the offered message, never from
+  // the client, so the customer cannot put words on a button that were not there.
+  async answerQuickReply(user: SessionUser, conversationId: string, dto: QuickReplyAnswerDto): Promise<MessageDto> {
+    const snapshot = await this.owned(user, conversationId);
+    const messages = snapshot.messages.map(fromStored);
+    const index = messages.findIndex((message) => message.id === dto.messageId && message.quickReplyOptions);
+    // A message id the conversation does not hold as a quick reply names nothing: 404, as for any
+    // resource that is not there (a 400 is for what the schema refuses, and this id fits it).
+    if (index === -1)
+      throw new AppError('not_found', 'messageId is not a quick reply (a message with quickReplyOptions) of this conversation');
+    const offered = messages[index].quickReplyOptions!;
+    const option = offered.find((candidate) => candidate.uuid === dto.uuid);
+    if (!option) throw new AppError('validation_error', `uuid must be one of the quickReplyOptions of message ${dto.messageId}`);
+    return this.postAsUser(user, snapshot, { scope: 'conversation.quick_reply', clientMessageId: dto.clientMessageId }, (contactId) => {
+      // Checked inside the idempotent run, so a retry of an answer that went through replays it.
+      const later = messages.slice(index + 1);
+      if (later.some((message) => message.quickReplyOptions))
+        throw new AppError('conflict', 'A newer quick reply replaced this one; answer that one or reply in text');
+      const offeredUuids = new Set(offered.map((candidate) => candidate.uuid));
+      if (later.some((message) => message.author.type === 'user' && message.quickReplyUuid && offeredUuids.has(message.quickReplyUuid)))
+        throw new AppError('conflict', 'This quick reply was answered already');
+      return this.intercom.answerQuickReply(snapshot.id, contactId, option);
+    });
+  }
+
+  // A message of the customer's own, posted once per clientMessageId: Intercom's answer goes into
+  // the poll snapshot, the user's stream and their read mark before the message is returned.
+  private async postAsUser(
+    user: SessionUser,
+    snapshot: ConversationSnapshot,
+    key: { scope: 'conversation.reply' | 'conversation.quick_reply'; clientMessageId: string | undefined },
+    send: (contactId: string) => Promise<IntercomConversation>,
+  ): Promise<MessageDto> {
+    const conversationId = snapshot.id;
     const contactId = await this.intercom.contactIdFor(user);
     return this.clientMessages.runOnce(
-      { userId: user.userId, clientMessageId: dto.clientMessageId, scope: 'conversation.reply', targetId: conversationId },
+      { userId: user.userId, clientMessageId: key.clientMessageId, scope: key.scope, targetId: conversationId },
       async () => {
-        let conversation = await this.intercom.replyAsUser(conversationId, contactId, textToHtml(dto.body), attachmentUrls);
+        let conversation = await send(contactId);
         // Intercom reopens on a customer reply; make sure of it so the customer is never talking to a closed door.
         if (snapshot.state === 'closed' && conversation.state === 'closed') {
           // Best effort: the reply is posted either way, and failing now would invite a duplicate.
@@ -193,7 +234,7 @@ export class ConversationsService {
           });
         }
         const partId = this.newestUserPartId(conversation, contactId);
-        if (dto.clientMessageId && partId) this.snapshots.rememberClientMessage(conversationId, partId, dto.clientMessageId);
+        if (key.clientMessageId && partId) this.snapshots.rememberClientMessage(conversationId, partId, key.clientMessageId);
         const change = await this.snapshots.applyOwnWrite(conversation);
         const stored = change.current.messages.find((candidate) => candidate.id === partId);
         if (!stored) throw new AppError('service_unavailable', 'Intercom did not return the reply');
@@ -204,7 +245,7 @@ export class ConversationsService {
           conversationId,
           operatorMessages(change.current).filter((message) => message.createdAt < stored.createdAt),
         );
-        return { result: { ...fromStored(stored), clientMessageId: dto.clientMessageId ?? null }, partId };
+        return { result: { ...fromStored(stored), clientMessageId: key.clientMessageId ?? null }, partId };
       },
     );
   }

@@ -139,6 +139,23 @@ export class IntercomService {
     );
   }
 
+  // The customer's pick of a quick reply: replyConversation's contact_quick_reply_reply example
+  // (message_type quick_reply, no body, the one option chosen). Intercom records it as the
+  // customer's comment with the option's text and metadata.quick_reply_uuid. The client's types
+  // (contact_reply_base_request) know only `comment`, hence the cast.
+  answerQuickReply(conversationId: string, contactId: string, option: { text: string; uuid: string }): Promise<IntercomConversation> {
+    const body = { message_type: 'quick_reply', type: 'user', intercom_user_id: contactId, reply_options: [option] };
+    return this.gateway.call(
+      'conversations.quickReply',
+      (client, options) =>
+        client.conversations.reply(
+          { conversation_id: conversationId, body: body as unknown as Intercom.ReplyConversationRequest },
+          options,
+        ),
+      WRITE,
+    );
+  }
+
   addNote(conversationId: string, body: string): Promise<IntercomConversation> {
     return this.gateway.call(
       'conversations.note',

@@ -7,7 +7,7 @@ import { ClientMessage } from './client-message.entity';
 export interface IdempotencyKey {
   userId: string;
   clientMessageId: string | undefined;
-  scope: 'conversation.create' | 'conversation.reply' | 'ticket.reply';
+  scope: 'conversation.create' | 'conversation.reply' | 'conversation.quick_reply' | 'ticket.reply';
   // The conversation / ticket the message goes to (unknown before a create).
   targetId?: string;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class MessageAuthorDto {
   @ApiProperty({ enum: ['user', 'admin', 'bot'] }) type!: 'user' | 'admin' | 'bot';
@@ -13,6 +13,12 @@ export class MessageAttachmentDto {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Bytes' }) size!: number;
 }
 
+// One answer button of an operator's or bot's quick reply (Intercom's quick_reply_option).
+export class QuickReplyOptionDto {
+  @ApiProperty({ description: "The option's id: what POST /api/conversations/{id}/quick-replies takes as `uuid`" }) uuid!: string;
+  @ApiProperty({ description: 'The button text (also the text of the answer)' }) text!: string;
+}
+
 export class MessageDto {
   @ApiProperty() id!: string;
   @ApiProperty({ description: 'Plain text' }) body!: string;
@@ -23,4 +29,13 @@ export class MessageDto {
   @ApiProperty({ type: [MessageAttachmentDto] }) attachments!: MessageAttachmentDto[];
   @ApiProperty({ type: String, nullable: true, description: 'The id the client sent with this message, if any' })
   clientMessageId!: string | null;
+  @ApiPropertyOptional({
+    type: [QuickReplyOptionDto],
+    minItems: 1,
+    description:
+      "Only on an operator's or bot's quick reply: the answers offered as buttons. The customer picks one with POST /api/conversations/{id}/quick-replies while it is the conversation's latest quick reply and unanswered.",
+  })
+  quickReplyOptions?: QuickReplyOptionDto[];
+  @ApiPropertyOptional({ description: "Only on the customer's answer to a quick reply: the uuid of the option picked" })
+  quickReplyUuid?: string;
 }

@@ -23,6 +23,31 @@ describe('message mapper', () => {
     });
   });
 
+  it('carries a quick reply’s options, and a customer’s pick, only on the messages they concern', () => {
+    const options = [
+      { text: 'Yes', uuid: 'a5e1c524-5ddd-4c3e-9328-6bca5d6e3edb', translations: { fr: 'Oui' } },
+      { text: 'No', uuid: 'f4a98af1-be56-4948-a57e-e1a83f8484c6' },
+      { text: 'broken' },
+    ];
+    const offered = part({ part_type: 'quick_reply', body: null, metadata: { quick_reply_options: options } });
+    expect(isCustomerVisible(offered)).toBe(true);
+    expect(toMessage(offered)).toMatchObject({
+      body: '',
+      html: null,
+      quickReplyOptions: [
+        { text: 'Yes', uuid: 'a5e1c524-5ddd-4c3e-9328-6bca5d6e3edb' },
+        { text: 'No', uuid: 'f4a98af1-be56-4948-a57e-e1a83f8484c6' },
+      ],
+    });
+    // Nothing to show (the description's example part has empty metadata), or a customer's own: hidden.
+    expect(isCustomerVisible(part({ part_type: 'quick_reply', body: null, metadata: {} }))).toBe(false);
+    expect(isCustomerVisible({ ...offered, author: { type: 'user', id: 'c1' } })).toBe(false);
+    const picked = part({ body: '<p>Yes</p>', author: { type: 'user', id: 'c1' }, metadata: { quick_reply_uuid: options[0].uuid } });
+    expect(toMessage(picked)).toMatchObject({ body: 'Yes', quickReplyUuid: options[0].uuid });
+    expect(toMessage(picked)).not.toHaveProperty('quickReplyOptions');
+    expect(toMessage(part({}))).not.toHaveProperty('quickReplyUuid');
+  });
+
   it('maps attachments', () => {
     const message = toMessage(
       part({ attachments: [{ type: 'upload', name: 'a.png', url: 'https://x/a.png', content_type: 'image/png', filesize: 12 }] }),

@@ -1,6 +1,6 @@
 import { decodeHTML } from 'entities';
 import sanitizeHtml from 'sanitize-html';
-import type { MessageAttachmentDto, MessageAuthorDto, MessageDto } from './message.dto';
+import type { MessageAttachmentDto, MessageAuthorDto, MessageDto, QuickReplyOptionDto } from './message.dto';
 
 // The subset of an Intercom conversation part / ticket part / conversation source we read.
 export interface IntercomPartLike {
@@ -10,11 +10,15 @@ export interface IntercomPartLike {
   created_at?: number;
   author?: { type?: string; id?: string; name?: string | null; avatar?: { image_url?: string | null } | string | null };
   attachments?: { name?: string; url?: string; content_type?: string; filesize?: number }[];
+  // conversation_part_metadata: an admin/bot quick_reply part's options, or the option a customer picked.
+  metadata?: { quick_reply_options?: { text?: string; uuid?: string }[]; quick_reply_uuid?: string } | null;
 }
 
 // Only these reach a customer. Notes, assignments, state changes, tag events and anything new
 // Intercom invents stay internal by default.
 const VISIBLE_PART_TYPES = new Set(['comment', 'conversation_source']);
+// An admin's or bot's question with answer buttons (replyConversation's admin_quick_reply_reply).
+const QUICK_REPLY = 'quick_reply';
 // A close or reopen carrying a message is shown to the customer by Intercom too.
 const VISIBLE_WHEN_WITH_BODY = new Set(['close', 'open']);
 const CUSTOMER_AUTHORS = new Set(['user', 'lead', 'contact']);
@@ -53,6 +57,10 @@ export function isCustomerVisible(part: IntercomPartLike): boolean {
   const type = part.part_type ?? '';
   if (!part.author?.type || !['user', 'lead', 'contact', 'admin', 'bot'].includes(part.author.type)) return false;
   if (VISIBLE_PART_TYPES.has(type)) return true;
+  // Shown when there is something to show: its options (the description's own example part has
+  // none in metadata) or a question in its body.
+  if (type === QUICK_REPLY)
+    return !CUSTOMER_AUTHORS.has(part.author.type) && (quickReplyOptions(part).length > 0 || htmlToText(part.body ?? '') !== '');
   return VISIBLE_WHEN_WITH_BODY.has(type) && !CUSTOMER_AUTHORS.has(part.author.type) && htmlToText(part.body ?? '') !== '';
 }
 
@@ -83,12 +91,20 @@ function mapAttachments(attachments: IntercomPartLike['attachments']): MessageAt
     }));
 }
 
+// The options of a quick_reply part, as the customer may pick them (both fields present).
+export function quickReplyOptions(part: IntercomPartLike): QuickReplyOptionDto[] {
+  if (part.part_type !== QUICK_REPLY) return [];
+  return (part.metadata?.quick_reply_options ?? [])
+    .filter((option) => typeof option.uuid === 'string' && option.uuid !== '' && typeof option.text === 'string')
+    .map((option) => ({ uuid: option.uuid!, text: option.text! }));
+}
+
 // Intercom part (seconds, HTML) → our message (ms, plain text + sanitized HTML). The one mapper
 // shared by conversations and tickets.
 export function toMessage(part: IntercomPartLike, clientMessageIds: ReadonlyMap<string, string> = new Map()): MessageDto {
   const html = part.body ? sanitizeMessageHtml(part.body) : '';
   const id = part.id ?? '';
-  return {
+  const message: MessageDto = {
     id,
     body: part.body ? htmlToText(part.body) : '',
     html: html === '' ? null : html,
@@ -97,6 +113,12 @@ export function toMessage(part: IntercomPartLike, clientMessageIds: ReadonlyMap<
     attachments: mapAttachments(part.attachments),
     clientMessageId: clientMessageIds.get(id) ?? null,
   };
+  // Only on the messages they concern, so every other message keeps the shape api.md gives.
+  const options = quickReplyOptions(part);
+  if (options.length) message.quickReplyOptions = options;
+  const picked = part.metadata?.quick_reply_uuid;
+  if (typeof picked === 'string' && picked !== '' && CUSTOMER_AUTHORS.has(part.author?.type ?? '')) message.quickReplyUuid = picked;
+  return message;
 }
 
 export function toVisibleMessages(parts: IntercomPartLike[], clientMessageIds?: ReadonlyMap<string, string>): MessageDto[] {

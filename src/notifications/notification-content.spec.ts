@@ -36,6 +36,22 @@ describe(conversationTrigger.name, () => {
     });
   });
 
+  it('pushes a quick reply, previewed by its question or else by its options', () => {
+    const quickReply = (id: string, body: string | null) => ({
+      ...part(id, 'quick_reply', operator, body),
+      metadata: {
+        quick_reply_options: [
+          { text: 'Yes', uuid: 'u1' },
+          { text: 'No', uuid: 'u2' },
+        ],
+      },
+    });
+    const push = (body: string | null) =>
+      conversationTrigger('conversation.admin.replied', conversation([quickReply('4', body)]), BOT, 120);
+    expect(push('<p>Solved?</p>')).toMatchObject({ partId: '4', values: { preview: 'Solved?' } });
+    expect(push(null)).toMatchObject({ partId: '4', values: { preview: 'Yes · No' } });
+  });
+
   it('pushes nothing for what the BFF did in Intercom on the user’s behalf (their close)', () => {
     expect(
       conversationTrigger('conversation.admin.closed', conversation([part('9', 'close', { type: 'bot', id: BOT })]), BOT, 120),

@@ -1,5 +1,5 @@
 import type { IntercomConversation, IntercomTicket } from '../intercom/intercom.service';
-import { htmlToText, type IntercomPartLike, isCustomerVisible } from '../messages/message.mapper';
+import { htmlToText, type IntercomPartLike, isCustomerVisible, quickReplyOptions } from '../messages/message.mapper';
 import type { TemplateValues } from './notification-templates';
 import { truncatePreview } from './notification-templates';
 import type { NotificationKind } from './push-sender';
@@ -24,7 +24,7 @@ const DEFAULT_AUTHOR = 'Support';
 // Which part each topic is about. Reopens, assignments, notes, tags and the customer's own
 // messages push nothing (api.md › Push payloads lists messages, closes, snoozes, ticket states).
 const CONVERSATION_TOPICS: Readonly<Record<string, { kind: NotificationKind; partTypes: readonly string[] }>> = {
-  'conversation.admin.replied': { kind: 'conversation_reply', partTypes: ['comment'] },
+  'conversation.admin.replied': { kind: 'conversation_reply', partTypes: ['comment', 'quick_reply'] },
   'conversation.admin.single.created': { kind: 'conversation_reply', partTypes: ['comment', 'conversation_source'] },
   'conversation.admin.closed': { kind: 'conversation_closed', partTypes: ['close'] },
   'conversation.admin.snoozed': { kind: 'conversation_snoozed', partTypes: ['snoozed'] },
@@ -47,7 +47,13 @@ function newestPart(parts: readonly IntercomPartLike[], partTypes: readonly stri
 const isOwnAction = (part: IntercomPartLike, botAdminId: string): boolean => part.author?.id === botAdminId;
 
 function preview(part: IntercomPartLike, previewLength: number): string {
-  return truncatePreview(htmlToText(part.body ?? ''), previewLength);
+  // A quick reply without a question shows its buttons' texts.
+  const text =
+    htmlToText(part.body ?? '') ||
+    quickReplyOptions(part)
+      .map((option) => option.text)
+      .join(' · ');
+  return truncatePreview(text, previewLength);
 }
 
 export function conversationTrigger(

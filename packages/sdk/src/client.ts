@@ -14,6 +14,7 @@ import type {
   Message,
   NotificationSettings,
   Poll,
+  QuickReplyAnswer,
   Reply,
   StreamTicket,
   SupportEvent,
@@ -68,6 +69,9 @@ export function createSupportClient(options: SupportClientOptions) {
         json('GET', `/api/conversations/${segment(id)}/poll`, { query: { since }, retry: true }),
       reply: (id: string, body: Reply): Promise<Message> =>
         json('POST', `/api/conversations/${segment(id)}/reply`, { body: withClientMessageId(body), retry: true }),
+      // Picks one of a message's quickReplyOptions; the answer comes back as the user's message.
+      answerQuickReply: (id: string, body: QuickReplyAnswer): Promise<Message> =>
+        json('POST', `/api/conversations/${segment(id)}/quick-replies`, { body: withClientMessageId(body), retry: true }),
       markRead: (id: string): Promise<void> => json('POST', `/api/conversations/${segment(id)}/read`, { retry: true }),
       close: (id: string): Promise<CloseResult> => json('POST', `/api/conversations/${segment(id)}/close`),
     },

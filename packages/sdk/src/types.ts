@@ -24,6 +24,8 @@ export type CreateConversation = BodyOf<'/api/conversations', 'post'>;
 export type Poll = ResponseOf<'/api/conversations/{id}/poll', 'get', 200>;
 export type Message = ResponseOf<'/api/conversations/{id}/reply', 'post', 201>;
 export type Reply = BodyOf<'/api/conversations/{id}/reply', 'post'>;
+export type QuickReplyAnswer = BodyOf<'/api/conversations/{id}/quick-replies', 'post'>;
+export type QuickReplyOption = NonNullable<Message['quickReplyOptions']>[number];
 export type CloseResult = ResponseOf<'/api/conversations/{id}/close', 'post', 200>;
 
 export type TicketSummary = ResponseOf<'/api/tickets', 'get', 200>['tickets'][number];

@@ -107,3 +107,23 @@ export class CloseResponseDto {
   @ApiProperty({ enum: ['closed'] }) state!: 'closed';
   @ApiProperty({ type: Boolean, enum: [true], description: 'Always true: the client shows the CSAT prompt' }) csatPrompt!: true;
 }
+
+// The customer's answer to an operator's or bot's quick reply: which message, which option.
+export class QuickReplyAnswerDto {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 64,
+    description: 'The id of the quick reply: a message of this conversation with quickReplyOptions',
+  })
+  @IsString()
+  @TextLength(1, 64)
+  messageId!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 64, description: "The uuid of the option picked: one of that message's quickReplyOptions" })
+  @IsString()
+  @TextLength(1, 64)
+  uuid!: string;
+
+  @IsClientMessageId()
+  clientMessageId?: string;
+}

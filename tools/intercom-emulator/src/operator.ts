@@ -38,6 +38,16 @@ export class Operator {
       ...(attachmentUrls ? { attachment_urls: attachmentUrls } : {}),
     });
   }
+  /** A quick reply (admin_quick_reply_reply): answer buttons, optionally with a question in `body`. */
+  quickReply(conversationId: string, options: { text: string; uuid: string }[], body?: string): Promise<Json> {
+    return this.call('POST', `/conversations/${conversationId}/reply`, {
+      message_type: 'quick_reply',
+      type: 'admin',
+      admin_id: this.adminId,
+      reply_options: options,
+      ...(body ? { body } : {}),
+    });
+  }
   note(conversationId: string, body: string): Promise<Json> {
     return this.call('POST', `/conversations/${conversationId}/reply`, {
       message_type: 'note',

@@ -87,6 +87,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/{id}/quick-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an operator's or bot's quick reply with one of its options
+         * @description The answer is the customer's own message, with the option's text as its body and the option's uuid as quickReplyUuid (reopens a closed conversation, as a reply does).
+         */
+        post: operations["ConversationsController_answerQuickReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/read": {
         parameters: {
             query?: never;
@@ -791,6 +811,10 @@ export interface components {
             /** @description Sanitized HTML (no scripts, event handlers or javascript: URLs) */
             html: string | null;
             id: string;
+            /** @description Only on an operator's or bot's quick reply: the answers offered as buttons. The customer picks one with POST /api/conversations/{id}/quick-replies while it is the conversation's latest quick reply and unanswered. */
+            quickReplyOptions?: components["schemas"]["QuickReplyOptionDto"][];
+            /** @description Only on the customer's answer to a quick reply: the uuid of the option picked */
+            quickReplyUuid?: string;
         };
         NotificationSettingsDto: {
             /** @description Push for operator replies in conversations */
@@ -810,6 +834,20 @@ export interface components {
             snoozedUntil: number | null;
             /** @enum {string} */
             state: "open" | "closed" | "snoozed";
+        };
+        QuickReplyAnswerDto: {
+            /** @description Idempotency key: a retry with the same id returns the first result and posts nothing new */
+            clientMessageId?: string;
+            /** @description The id of the quick reply: a message of this conversation with quickReplyOptions */
+            messageId: string;
+            /** @description The uuid of the option picked: one of that message's quickReplyOptions */
+            uuid: string;
+        };
+        QuickReplyOptionDto: {
+            /** @description The button text (also the text of the answer) */
+            text: string;
+            /** @description The option's id: what POST /api/conversations/{id}/quick-replies takes as `uuid` */
+            uuid: string;
         };
         RatingDto: {
             comment: string | null;
@@ -1451,6 +1489,114 @@ export interface operations {
             };
             /** @description `not_found`: no such conversation, or not yours (indistinguishable) */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: unexpected; nothing internal leaks */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `service_unavailable`: Intercom (or file storage) down, timing out, or its circuit open */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    ConversationsController_answerQuickReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuickReplyAnswerDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageDto"];
+                };
+            };
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: uuid is not one of that message's quickReplyOptions (or a field fails the schema) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `not_found`: no such conversation of yours, or messageId is not a quick reply of it */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `conflict`: a newer quick reply replaced this one, it was answered already, or clientMessageId reused / still in progress */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
