@@ -42,9 +42,9 @@ describe('CSAT (e2e against the Intercom emulator)', () => {
     const intercom = app.app.get(IntercomService);
     return intercom.createConversation(await intercom.contactIdFor(user(userId)), 'Need help');
   };
-  const ticketOf = async (userId: string) => {
+  const ticketOf = async (userId: string, category: 'Customer' | 'Back-office' | 'Tracker' = 'Customer') => {
     const contactId = await app.app.get(IntercomService).contactIdFor(user(userId));
-    return String((await stack.emulator.operator.createTicket(contactId, 'Customer', 'Card blocked')).id);
+    return String((await stack.emulator.operator.createTicket(contactId, category, 'Card blocked')).id);
   };
   const tagged = (conversationId: string) => {
     const conversation = stack.emulator.state.conversations.get(conversationId);
@@ -106,6 +106,21 @@ describe('CSAT (e2e against the Intercom emulator)', () => {
     expect(await countRatings('intruder')).toBe(0);
     expect(tagged(foreignConversation)).toBe(false);
   });
+
+  it.each(['Back-office', 'Tracker'] as const)(
+    "answers 404 for the user's own %s ticket, as for one that does not exist, and stores nothing",
+    async (category) => {
+      // Not customer-facing: the user cannot see it (GET /api/tickets), so rating it must not reveal it.
+      const ticketId = await ticketOf(`rater-${category}`, category);
+      const response = await rate(app, `rater-${category}`, { stars: 4, ticketId });
+      const missing = await rate(app, `rater-${category}`, { stars: 4, ticketId: '987654321' });
+      expect([response.status, missing.status]).toEqual([404, 404]);
+      const [body, missingBody] = [(await response.json()) as Record<string, unknown>, (await missing.json()) as Record<string, unknown>];
+      expect({ ...body, requestId: null }).toEqual({ ...missingBody, requestId: null });
+      expect(body).toMatchObject({ error: 'not_found' });
+      expect(await countRatings(`rater-${category}`)).toBe(0);
+    },
+  );
 
   it('answers 404 and stores nothing when Intercom refuses the ownership lookup (a 4xx is not an outage)', async () => {
     const conversationId = await conversationOf('rater-refused');

@@ -25,7 +25,7 @@ export class CsatController {
   @ApiOkResponse({ type: CsatResultDto, description: 'Already rated: { id: null, duplicate: true }' })
   @ApiErrors(
     ['validation_error', 'neither ticketId nor conversationId, or a field fails the schema'],
-    ['not_found', 'the ticket or conversation is not yours (or does not exist)'],
+    ['not_found', 'the ticket or conversation is not yours, does not exist, or (a ticket) is not customer-facing'],
   )
   async rate(
     @CurrentUser() user: SessionUser,

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { IntercomRejectedError } from '../intercom/intercom.gateway';
 import { IntercomService } from '../intercom/intercom.service';
 import { JobsService } from '../jobs/jobs.service';
+import { isCustomerFacing } from '../tickets/ticket.mapper';
 import type { CreateCsatDto, CsatResultDto } from './dto/csat.dto';
 
 export const CSAT_FOLLOW_UP_QUEUE = 'csat.follow-up';
@@ -100,12 +101,16 @@ export class CsatService implements OnApplicationBootstrap {
 
   private async ownsTargets(user: SessionUser, ticketId: string | null, conversationId: string | null): Promise<boolean> {
     const contactId = await this.intercom.contactIdFor(user);
+    // Someone else's, missing, and (for tickets) not customer-facing all answer the same 404: a
+    // back-office or tracker ticket is invisible to the user (api.md › Tickets), rating it must not
+    // reveal that it exists.
     if (ticketId) {
-      const ticket = await this.intercom.getTicket(ticketId);
-      if (!ticket.contacts?.contacts?.some((contact) => contact.id === contactId)) throw notFound('Ticket');
+      const ticket = await this.intercom.getTicket(ticketId).catch(asNotFound('Ticket'));
+      const own = ticket.contacts?.contacts?.some((contact) => contact.id === contactId);
+      if (!own || !isCustomerFacing(ticket)) throw notFound('Ticket');
     }
     if (conversationId) {
-      const conversation = await this.intercom.getConversation(conversationId);
+      const conversation = await this.intercom.getConversation(conversationId).catch(asNotFound('Conversation'));
       if (!conversation.contacts?.contacts?.some((contact) => contact.id === contactId)) throw notFound('Conversation');
     }
     return true;
@@ -197,4 +202,10 @@ export class CsatService implements OnApplicationBootstrap {
       throw error;
     }
   }
+}
+
+function asNotFound(what: string): (error: unknown) => never {
+  return (error) => {
+    throw error instanceof AppError && error.code === 'not_found' ? notFound(what) : error;
+  };
 }

@@ -1891,7 +1891,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `not_found`: the ticket or conversation is not yours (or does not exist) */
+            /** @description `not_found`: the ticket or conversation is not yours, does not exist, or (a ticket) is not customer-facing */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
