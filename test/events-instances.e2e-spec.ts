@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { createParser } from 'eventsource-parser';
+import { SseParser } from '../packages/sdk/src/sse';
 import { EventsHub } from '../src/events/events-hub';
 import { UserEventsService } from '../src/events/user-events.service';
 import type { NewUserEvent } from '../src/events/stream-event';
@@ -129,9 +129,9 @@ describe('Realtime stream across instances (e2e)', () => {
 
     // What did reach the client before the drop: a prefix of the log, in order.
     const received: number[] = [];
-    const parser = createParser({ onEvent: (event) => received.push(Number(event.id)) });
+    const parser = new SseParser((event) => received.push(Number(event.id)));
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => parser.feed(chunk));
+    socket.on('data', (chunk: string) => parser.push(chunk));
     socket.resume();
     await new Promise((resolve) => socket.once('close', resolve));
     expect(received.length).toBeLessThan(total);

@@ -1,6 +1,8 @@
 import { createSecretKey } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { type SupportEvent, SupportApiError, createSupportClient } from '../packages/sdk/src';
+import { type LiveStatus, type SupportEvent, SupportApiError, createSupportClient } from '../packages/sdk/src';
+import { DroppableProxy } from './helpers/droppable-proxy';
+import { webhooksProcessed } from './helpers/events';
 import { png } from './helpers/file-samples';
 import { type TestStack, startTestStack } from './helpers/stack';
 import { signedInitData } from './helpers/telegram-init-data';
@@ -63,12 +65,15 @@ describe('@support-bff/sdk against the dev stack (e2e)', () => {
     const live = client.live((event) => events.push(event), { pollIntervalMs: 100 });
     live.watch(conversation.id, conversation.messages.at(-1)?.createdAt ?? 0);
     try {
-      await waitFor(() => (live.status === 'streaming' || live.status === 'polling' ? true : undefined));
+      await waitFor(() => (live.status === 'streaming' ? true : undefined));
       await stack.emulator.operator.reply(conversation.id, 'We are looking into it');
       const reply = await waitFor(() =>
         events.find((event) => event.type === 'message.created' && event.data.message.body === 'We are looking into it'),
       );
       expect(reply.data).toMatchObject({ conversationId: conversation.id, message: { author: { type: 'admin' } } });
+      // Through the stream (its events carry the log's id; the poll fallback's have none).
+      expect(reply.id).toMatch(/^\d+$/);
+      expect(live.status).toBe('streaming');
 
       // The badge: one unread operator message until the user reads the thread.
       await waitFor(async () => ((await client.unread()).total === 1 ? true : undefined));
@@ -77,6 +82,62 @@ describe('@support-bff/sdk against the dev stack (e2e)', () => {
       expect(await client.unread()).toEqual({ total: 0, conversations: [] });
     } finally {
       live.close();
+    }
+  });
+
+  it('resumes the stream after a dropped connection with nothing lost: the missed events, in order, once', async () => {
+    const proxy = await DroppableProxy.start(stack.app.url);
+    const sent: { method: string; path: string; lastEventId: string | null }[] = [];
+    const client = createSupportClient({
+      serverUrl: proxy.url,
+      signIn: async () => ({ telegramInitData: signedInitData(stack.app.config.telegram.botToken, { id: 7006, first_name: 'Rhea' }) }),
+      retryBaseDelayMs: 20,
+      fetch: (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const headers = new Headers(init?.headers);
+        sent.push({ method: init?.method ?? 'GET', path: url.pathname, lastEventId: headers.get('last-event-id') });
+        return fetch(input, init);
+      },
+    });
+    const conversation = await client.conversations.create({ body: 'Are you still there?' });
+    const events: SupportEvent[] = [];
+    const statuses: LiveStatus[] = [];
+    // Watched, so a poll fallback would deliver the replies too: that it never ran is asserted below.
+    const live = client.live((event) => events.push(event), { onStatus: (status) => statuses.push(status), pollIntervalMs: 100 });
+    live.watch(conversation.id, conversation.updatedAt);
+    const operatorMessages = (from = 0) =>
+      events.slice(from).flatMap((event) => (event.type === 'message.created' && event.data.message.author.type !== 'user' ? [event] : []));
+    try {
+      await waitFor(() => (live.status === 'streaming' ? true : undefined));
+      await stack.emulator.operator.reply(conversation.id, 'Live before the drop');
+      const [live1] = await waitFor(() => (operatorMessages().length === 1 ? operatorMessages() : undefined));
+      expect(live1).toMatchObject({ id: expect.stringMatching(/^\d+$/), data: { message: { body: 'Live before the drop' } } });
+
+      proxy.drop();
+      await waitFor(() => (live.status === 'connecting' ? true : undefined));
+      const lastSeen = live.lastEventId;
+      expect(lastSeen).not.toBeNull();
+      const seen = events.length;
+      const missed = ['Missed 1', 'Missed 2', 'Missed 3', 'Missed 4', 'Missed 5'];
+      for (const body of missed) await stack.emulator.operator.reply(conversation.id, body);
+      await webhooksProcessed(stack);
+      proxy.restore();
+      // A reply after the resume drains the stream: anything of the missed ones (again) would come before it.
+      await stack.emulator.operator.reply(conversation.id, 'After the resume');
+      await waitFor(() => operatorMessages(seen).find((event) => event.data.message.body === 'After the resume'));
+
+      const resumed = operatorMessages(seen);
+      expect(resumed.map((event) => event.data.message.body)).toEqual([...missed, 'After the resume']);
+      const ids = events.slice(seen).map((event) => Number(event.id));
+      expect(ids.every((id, index) => Number.isInteger(id) && id > (index === 0 ? Number(lastSeen) : ids[index - 1]))).toBe(true);
+      // Over the stream: it reconnected with the last id it had, and never fell back to polling.
+      const streams = sent.filter((request) => request.path === '/api/events');
+      expect(streams.map((request) => request.lastEventId)).toEqual([null, lastSeen]);
+      expect(sent.filter((request) => request.path.endsWith('/poll'))).toEqual([]);
+      expect(statuses).not.toContain('polling');
+    } finally {
+      live.close();
+      await proxy.close();
     }
   });
 

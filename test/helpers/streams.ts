@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import { createParser } from 'eventsource-parser';
+import { SseParser } from '../../packages/sdk/src/sse';
 import { waitFor } from './fake-telegram';
 
 export interface ReceivedEvent {
@@ -8,7 +8,8 @@ export interface ReceivedEvent {
   data: Record<string, unknown>;
 }
 
-// A raw GET /api/events read with a spec parser: sees headers, `retry:`, comments and the end.
+// A raw GET /api/events read with the SDK's parser (the repo's one SSE parser; the WHATWG client
+// below is the independent reading): sees headers, `retry:`, comments and the end.
 export class RawStream {
   readonly events: ReceivedEvent[] = [];
   readonly comments: string[] = [];
@@ -29,15 +30,16 @@ export class RawStream {
   }
 
   private async pump(body: ReadableStream<Uint8Array>): Promise<void> {
-    const parser = createParser({
-      onEvent: (event) =>
-        this.events.push({ id: event.id ?? '', type: event.event ?? 'message', data: JSON.parse(event.data) as Record<string, unknown> }),
-      onRetry: (retry) => (this.retry = retry),
-      onComment: (comment) => this.comments.push(comment),
-    });
+    const parser = new SseParser(
+      (event) => this.events.push({ id: event.id ?? '', type: event.event, data: JSON.parse(event.data) as Record<string, unknown> }),
+      (comment) => this.comments.push(comment),
+    );
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of body) parser.feed(decoder.decode(chunk, { stream: true }));
+      for await (const chunk of body) {
+        parser.push(decoder.decode(chunk, { stream: true }));
+        this.retry = parser.retryMs ?? undefined;
+      }
     } catch {
       // aborted by close()
     }

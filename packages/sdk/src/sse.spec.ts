@@ -35,6 +35,16 @@ describe(SseParser.name, () => {
     expect(parser.lastEventId).toBe('5');
   });
 
+  it('hands comments (heartbeats) to onComment, without the colon and one leading space', () => {
+    const comments: string[] = [];
+    const parser = new SseParser(
+      () => undefined,
+      (comment) => comments.push(comment),
+    );
+    parser.push(': heartbeat\n:no space\n:  two\n\n');
+    expect(comments).toEqual(['heartbeat', 'no space', ' two']);
+  });
+
   it('waits for the rest of an incomplete event', () => {
     const { messages } = parse('id: 1\ndata: {"partial"');
     expect(messages).toEqual([]);

@@ -1,5 +1,6 @@
 // A Server-Sent Events parser (the wire format of GET /api/events) for fetch-based streams, which
 // unlike EventSource can send the session header. Written here: the SDK carries no dependencies.
+// The repo's one SSE parser: the e2e tests' raw stream reads (test/helpers/streams.ts) use it too.
 export interface SseMessage {
   id: string | null;
   event: string;
@@ -15,7 +16,11 @@ export class SseParser {
   lastEventId: string | null = null;
   retryMs: number | null = null;
 
-  constructor(private readonly onMessage: (message: SseMessage) => void) {}
+  constructor(
+    private readonly onMessage: (message: SseMessage) => void,
+    // Comment lines (the server's heartbeats), without the leading colon.
+    private readonly onComment?: (comment: string) => void,
+  ) {}
 
   push(text: string): void {
     this.buffer += text;
@@ -32,7 +37,7 @@ export class SseParser {
 
   private line(line: string): void {
     if (line === '') return this.dispatch();
-    if (line.startsWith(':')) return; // comment: heartbeat
+    if (line.startsWith(':')) return this.onComment?.(line.slice(1).replace(/^ /, '')); // comment: heartbeat
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
