@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { SessionUser } from './auth.decorators';
 import { AppError } from '../common/errors';
+import { cutCodePoints, isSafeText, UNSAFE_TEXT_MESSAGE } from '../common/safe-text';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -35,13 +36,22 @@ export class HostTokenService {
     }
     // jose checks that `sub` exists, not its type: a numeric `sub` is an unusable subject, not a crash.
     const sub: unknown = payload.sub;
-    if (typeof sub !== 'string' || !sub || sub.length > 128 || sub.startsWith('tg:'))
+    if (typeof sub !== 'string' || !sub || sub.length > 128 || sub.startsWith('tg:') || !isSafeText(sub))
       throw new AppError('unauthorized', 'Host token has an unusable subject');
     return {
       userId: sub,
       telegramChatId: null,
-      name: typeof payload.name === 'string' ? payload.name.slice(0, 200) : null,
-      email: typeof payload.email === 'string' ? payload.email.slice(0, 200) : null,
+      name: claimText(payload, 'name'),
+      email: claimText(payload, 'email'),
     };
   }
+}
+
+// A profile claim seeds the Intercom contact: cut to 200 code points (never half a pair), and
+// refused when it holds text no one can store.
+function claimText(payload: JWTPayload, claim: 'name' | 'email'): string | null {
+  const value = payload[claim];
+  if (typeof value !== 'string') return null;
+  if (!isSafeText(value)) throw new AppError('validation_error', `token: the ${claim} claim ${UNSAFE_TEXT_MESSAGE}`);
+  return cutCodePoints(value, 200);
 }

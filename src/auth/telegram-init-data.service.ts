@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { validate } from '@telegram-apps/init-data-node';
 import type { SessionUser } from './auth.decorators';
 import { AppError } from '../common/errors';
+import { isSafeText, UNSAFE_TEXT_MESSAGE } from '../common/safe-text';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -51,6 +52,14 @@ export class TelegramInitDataService {
     const user = this.parseUser(params.get('user'));
     const name = [user.first_name, user.last_name].filter(Boolean).join(' ') || user.username || null;
     const languageCode = typeof user.language_code === 'string' ? user.language_code : null;
+    // Signed by Telegram, yet stored and sent on: the same text rule as every other input.
+    for (const [field, value] of [
+      ['name', name],
+      ['language_code', languageCode],
+    ] as const) {
+      if (value !== null && !isSafeText(value))
+        throw new AppError('validation_error', `initData: the user's ${field} ${UNSAFE_TEXT_MESSAGE}`);
+    }
     return { user: { userId: `tg:${user.id}`, telegramChatId: String(user.id), name, email: null }, languageCode };
   }
 

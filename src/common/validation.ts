@@ -1,5 +1,6 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { AppError } from './errors';
+import { UNSAFE_TEXT_MESSAGE, unsafeTextPath } from './safe-text';
 
 function firstMessage(errors: ValidationError[], parent = ''): string {
   for (const error of errors) {
@@ -14,7 +15,22 @@ function firstMessage(errors: ValidationError[], parent = ''): string {
   return 'Request is invalid';
 }
 
-export const validationPipe = new ValidationPipe({
+const CLIENT_INPUTS = new Set<ArgumentMetadata['type']>(['body', 'query', 'param']);
+
+// Every input of every route, before its DTO: U+0000 and unpaired surrogates are refused wherever
+// they are (values and keys, nested included), so a field added tomorrow cannot forget the rule.
+// The OpenAPI says the same with a pattern on every request string (finishDocument).
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (CLIENT_INPUTS.has(metadata.type)) {
+      const path = unsafeTextPath(value, metadata.data ?? '');
+      if (path) throw new AppError('validation_error', `${path} ${UNSAFE_TEXT_MESSAGE}`);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+export const validationPipe = new AppValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,

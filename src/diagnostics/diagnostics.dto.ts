@@ -1,5 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { AcceptsUnknownFields } from '../openapi/schema.decorators';
+import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { AcceptsUnknownFields, SAFE_TEXT_EXTENSION } from '../openapi/schema.decorators';
 
 export const DIAGNOSTICS_MAX_BYTES = 16 * 1024;
 export const DIAGNOSTICS_MAX_METRICS = 32;
@@ -40,18 +40,20 @@ export class DiagnosticsDto {
     type: 'object',
     nullable: true,
     additionalProperties: { type: 'number', minimum: 0 },
+    [SAFE_TEXT_EXTENSION]: true,
     maxProperties: DIAGNOSTICS_MAX_METRICS,
     description: `Durations in ms by name (names match ${METRIC_NAME_PATTERN}; other names are dropped)`,
     example: { coldStartMs: 812 },
-  })
+  } as ApiPropertyOptions)
   timings?: Record<string, number>;
   @ApiPropertyOptional({
     type: 'object',
     nullable: true,
     additionalProperties: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    [SAFE_TEXT_EXTENSION]: true,
     maxProperties: DIAGNOSTICS_MAX_METRICS,
     description: 'Non-negative integer counters by name (same naming rule as timings)',
     example: { pollErrors: 2 },
-  })
+  } as ApiPropertyOptions)
   counters?: Record<string, number>;
 }

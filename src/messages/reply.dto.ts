@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { Optional } from '../common/optional';
+import { SAFE_NOT_BLANK_PATTERN } from '../common/safe-text';
 import { TextLength } from '../common/text-length';
 import { IsAttachmentIds } from '../files/dto/files.dto';
 
@@ -28,7 +29,7 @@ export function IsClientMessageId(): PropertyDecorator {
 
 // A user's message to an existing conversation or ticket.
 export class ReplyDto {
-  @ApiProperty({ pattern: NOT_BLANK.source, description: 'Plain text (not only white space)' })
+  @ApiProperty({ pattern: SAFE_NOT_BLANK_PATTERN, description: 'Plain text (not only white space)' })
   @IsString()
   @TextLength(1, MESSAGE_BODY_MAX)
   @Matches(NOT_BLANK, { message: 'body must not be blank' })

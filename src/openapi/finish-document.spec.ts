@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig } from '../config/config';
+import { SAFE_TEXT_PATTERN } from '../common/safe-text';
 import { finishDocument, type RouteFacts } from './finish-document';
 
 type Json = Record<string, any>;
@@ -41,5 +42,28 @@ describe('finishDocument', () => {
     expect(() => finishDocument(documentWith({ responses: {} }), new Map(), loadConfig({ NODE_ENV: 'development' }))).toThrow(
       'no route metadata for operation X_get',
     );
+  });
+
+  describe('request text (#15 item 3)', () => {
+    const facts: RouteFacts = { isPublic: false, errors: [] };
+    const withQuery = (schema: Json) => ({ parameters: [{ name: 'q', in: 'query', schema }], responses: { 200: { description: '' } } });
+
+    it('gives a request string without a pattern the safe-text pattern, and documents the 400', () => {
+      const operation = finish(withQuery({ type: 'string' }), facts);
+      expect(operation.parameters[0].schema.pattern).toBe(SAFE_TEXT_PATTERN);
+      expect(operation.responses['400']['x-error-codes']).toContain('validation_error');
+    });
+
+    it('refuses a pattern that admits U+0000 or an unpaired surrogate', () => {
+      expect(() => finish(withQuery({ type: 'string', pattern: '\\S' }), facts)).toThrow('admits U+0000');
+      expect(() => finish(withQuery({ type: 'string', pattern: '^[^\\u0000]*$' }), facts)).toThrow('admits U+0000');
+      expect(finish(withQuery({ type: 'string', pattern: '^[a-z]+$' }), facts).parameters[0].schema.pattern).toBe('^[a-z]+$');
+    });
+
+    it('makes a free-form request object say whether its text is refused or cleaned', () => {
+      const freeForm = (extra: Json) => withQuery({ type: 'object', additionalProperties: true, ...extra });
+      expect(() => finish(freeForm({}), facts)).toThrow('must declare x-safe-text');
+      expect(() => finish(freeForm({ 'x-safe-text': true }), facts)).not.toThrow();
+    });
   });
 });

@@ -1,8 +1,9 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_CODES, type ErrorCode, STATUS_BY_CODE } from '../common/errors';
 import type { AppConfig } from '../config/config';
+import { SAFE_TEXT_PATTERN } from '../common/safe-text';
 import type { DeclaredError } from './api-errors.decorator';
-import { CONFIG_LIMIT, type ConfigLimit, ONE_OF_REQUIRED, OPEN_SCHEMAS } from './schema.decorators';
+import { CONFIG_LIMIT, type ConfigLimit, ONE_OF_REQUIRED, OPEN_SCHEMAS, SAFE_TEXT_EXTENSION } from './schema.decorators';
 
 // @nestjs/swagger exports the document type but not its parts.
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
@@ -63,6 +64,7 @@ export function finishDocument(document: OpenAPIObject, facts: Map<string, Route
   const limits: Record<ConfigLimit, number> = { MAX_FILES_PER_MSG: config.files.maxFilesPerMessage };
   walkSchemas(document, (schema) => applyConfigLimit(schema, limits));
   closeRequestSchemas(document);
+  requireSafeText(document);
   return document;
 }
 
@@ -85,6 +87,8 @@ function finishOperation(operation: OperationObject, method: string, route: Rout
   }
   if (operation.requestBody && 'content' in operation.requestBody && operation.requestBody.content['application/json'])
     add('validation_error');
+  // Path and query strings are inputs too: U+0000 or an unpaired surrogate in one is refused.
+  if ((operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in !== 'header')) add('validation_error');
   for (const declared of route.errors) {
     if (typeof declared === 'string') add(declared);
     else add(declared[0], declared[1]);
@@ -166,6 +170,53 @@ function closeRequestSchemas(document: OpenAPIObject): void {
     const schema = schemas[name];
     if (schema && !OPEN_SCHEMAS.has(name) && schema.type === 'object' && schema.additionalProperties === undefined) {
       schema.additionalProperties = false;
+    }
+  }
+}
+
+const UNSAFE_PROBES = ['\u0000', 'a\u0000', '\uD800', 'a\uDC00b'];
+
+// The server refuses U+0000 and unpaired surrogates in every request string (the global validation
+// pipe); the document says so: a string without a pattern gets SAFE_TEXT_PATTERN, a pattern that
+// admits them is a mistake in its DTO, and an object with free keys (a map, or any JSON) must say
+// which rule it follows.
+function requireSafeText(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
+  const seen = new Set<unknown>();
+  const visit = (node: unknown, where: string): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    const schema = node as Schema & Record<string, unknown>;
+    if (typeof schema.$ref === 'string') {
+      const name = schema.$ref.replace('#/components/schemas/', '');
+      return visit(schemas[name], name);
+    }
+    if (schema.type === 'string' && !Array.isArray(schema.enum)) {
+      if (typeof schema.pattern !== 'string') schema.pattern = SAFE_TEXT_PATTERN;
+      const pattern = new RegExp(schema.pattern as string, 'u');
+      if (UNSAFE_PROBES.some((probe) => pattern.test(probe))) {
+        throw new Error(`OpenAPI: the pattern of ${where} admits U+0000 or unpaired surrogates (see common/safe-text.ts)`);
+      }
+    }
+    // Keys are text too, and OpenAPI 3.0 has no propertyNames to restrict them with.
+    const openKeys = schema.additionalProperties !== undefined && schema.additionalProperties !== false;
+    if (openKeys && typeof schema[SAFE_TEXT_EXTENSION] !== 'boolean') {
+      throw new Error(`OpenAPI: the free-form object ${where} must declare ${SAFE_TEXT_EXTENSION}`);
+    }
+    for (const [key, child] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) visit(child, `${where}.${key}`);
+    for (const key of ['items', 'additionalProperties'] as const) visit(schema[key], `${where}.${key}`);
+    for (const key of ['allOf', 'anyOf', 'oneOf'] as const)
+      for (const child of (schema[key] as unknown[] | undefined) ?? []) visit(child, where);
+  };
+  for (const [template, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      const body = operation.requestBody;
+      if (body && 'content' in body) visit(body.content['application/json']?.schema, `${method} ${template} body`);
+      for (const parameter of operation.parameters ?? []) {
+        if ('in' in parameter && parameter.in !== 'header') visit(parameter.schema, `${method} ${template} ${parameter.name}`);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config/config';
+import { SAFE_NOT_BLANK_PATTERN } from '../common/safe-text';
 import { buildOpenApiDocument } from './openapi-document';
 
 type Json = Record<string, any>;
@@ -98,10 +99,41 @@ describe('OpenAPI document', () => {
     expect(schemas.IntercomNotificationDto.additionalProperties).toBeUndefined();
     expect(schemas.CreateConversationDto.anyOf).toEqual([{ required: ['body'] }, { required: ['reason'] }]);
     expect(schemas.CreateCsatDto.anyOf).toEqual([{ required: ['ticketId'] }, { required: ['conversationId'] }]);
-    expect(schemas.ReplyDto.properties.body).toMatchObject({ minLength: 1, maxLength: 10000, pattern: '\\S' });
+    expect(schemas.ReplyDto.properties.body).toMatchObject({ minLength: 1, maxLength: 10000, pattern: SAFE_NOT_BLANK_PATTERN });
     const since = document.paths['/api/conversations/{id}/poll'].get!.parameters!.find((parameter: Json) => parameter.name === 'since');
     expect(since).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 0 } });
     expect(JSON.stringify(document)).not.toContain('x-max-items-from');
+  });
+
+  // #15 item 3: the validation pipe refuses U+0000 and unpaired surrogates in every request string,
+  // so no request string schema (body, path, query; a new one included) may admit them.
+  it('gives every request string a pattern that refuses U+0000 and unpaired surrogates', () => {
+    const schemas = document.components!.schemas as Record<string, Json>;
+    const strings: { where: string; schema: Json }[] = [];
+    const seen = new Set<unknown>();
+    const collect = (node: Json | undefined, where: string): void => {
+      if (!node || seen.has(node)) return;
+      seen.add(node);
+      if (node.$ref) return collect(schemas[String(node.$ref).split('/').pop()!], where);
+      if (node.type === 'string' && !node.enum) strings.push({ where, schema: node });
+      for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, Json>)) collect(child, `${where}.${key}`);
+      for (const child of [node.items, ...(node.allOf ?? [])]) collect(child as Json | undefined, where);
+    };
+    for (const { name, operation } of operations(document)) {
+      collect(operation.requestBody?.content?.['application/json']?.schema, `${name} body`);
+      for (const parameter of (operation.parameters ?? []) as Json[]) {
+        if (parameter.in !== 'header') collect(parameter.schema, `${name} ${parameter.name}`);
+      }
+    }
+    expect(strings.length).toBeGreaterThan(30);
+    for (const { where, schema } of strings) {
+      const pattern = new RegExp(schema.pattern, 'u');
+      expect({ where, admits: ['\u0000', 'a\u0000', '\uD800', 'b\uDFFF'].filter((probe) => pattern.test(probe)) }).toEqual({
+        where,
+        admits: [],
+      });
+    }
+    expect(schemas.CreateConversationDto.properties.meta['x-safe-text']).toBe(true);
   });
 
   it('has no parameter that is not a real input (no leaked content-length header)', () => {

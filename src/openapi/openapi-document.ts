@@ -16,7 +16,8 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
       .setTitle('support-bff')
       .setDescription(
         'Support backend-for-frontend: conversations and tickets (Intercom), files, CSAT, devices, push. ' +
-          'JSON in and out; timestamps are Unix milliseconds. Every response carries X-Request-Id; every error is the ErrorEnvelope.',
+          'JSON in and out; timestamps are Unix milliseconds. Every response carries X-Request-Id; every error is the ErrorEnvelope. ' +
+          'No request string (body, query, path; keys included) may contain U+0000 or an unpaired surrogate: 400 validation_error naming the field (the webhook stores them as U+FFFD).',
       )
       .setVersion('1.0')
       .setLicense('UNLICENSED', 'https://choosealicense.com/no-permission/')

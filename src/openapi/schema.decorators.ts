@@ -21,3 +21,8 @@ export const RequiresOneOf =
 export const CONFIG_LIMIT = 'x-max-items-from';
 export type ConfigLimit = 'MAX_FILES_PER_MSG';
 export const maxItemsFrom = (limit: ConfigLimit): Record<string, ConfigLimit> => ({ [CONFIG_LIMIT]: limit });
+
+// On a request object with free keys (a map, or additionalProperties: true): whether the server refuses U+0000 and
+// unpaired surrogates in its keys and strings (true), or stores them cleaned (false). finishDocument
+// requires one or the other.
+export const SAFE_TEXT_EXTENSION = 'x-safe-text';

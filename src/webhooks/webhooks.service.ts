@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
+import { isSafeText, storableJson, UNSAFE_TEXT_MESSAGE } from '../common/safe-text';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
@@ -31,9 +32,11 @@ export class WebhooksService {
     // Intercom's "Send test" ping carries `"id": null`: acknowledge it before the schema check.
     if (isPing(body)) return { received: true, duplicate: false };
     const notification = await parseNotification(body);
+    // jsonb cannot hold U+0000 or an unpaired surrogate (an operator can paste either): such text
+    // is stored as U+FFFD rather than refused, or Intercom would resend it until it gives up on us.
     const inserted = await this.dataSource.query<{ id: string }[]>(
       'INSERT INTO webhook_events (id, topic, payload) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',
-      [notification.id, notification.topic, body],
+      [notification.id, notification.topic, storableJson(body)],
     );
     if (inserted.length > 0) this.inbox.wake();
     this.metrics.webhookEvents.inc({
@@ -54,5 +57,9 @@ async function parseNotification(body: unknown): Promise<IntercomNotificationDto
   const notification = plainToInstance(IntercomNotificationDto, body);
   const [error] = await validate(notification, { stopAtFirstError: true });
   if (error) throw new AppError('validation_error', `${error.property} is invalid`);
+  // The id and topic are keys, not content: one Intercom never sends is refused, not rewritten.
+  for (const field of ['id', 'topic'] as const) {
+    if (!isSafeText(notification[field])) throw new AppError('validation_error', `${field} ${UNSAFE_TEXT_MESSAGE}`);
+  }
   return notification;
 }

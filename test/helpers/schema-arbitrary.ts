@@ -1,4 +1,6 @@
 import fc, { type Arbitrary } from 'fast-check';
+import { SAFE_NOT_BLANK_PATTERN, SAFE_TEXT_PATTERN } from '../../src/common/safe-text';
+import { SAFE_TEXT_EXTENSION } from '../../src/openapi/schema.decorators';
 
 // fast-check arbitraries from the OpenAPI 3.0 schemas the document serves: values a schema allows
 // (`valid`) and, for request bodies, values it refuses (`invalidBody`). Written here because no
@@ -37,12 +39,20 @@ const HANDLED = new Set([
 ]);
 
 const ASTRAL = '\u{1F600}'; // one code point, two UTF-16 units
-// Any code point but U+0000: a NUL in stored text is still a 500 (Postgres text cannot hold it),
-// which is #15's text-safety item; until that lands the pass would only find it again.
-const TEXT_UNIT = fc
+// Any UTF-16 code point, U+0000 and lone surrogates included (what a careless client sends)...
+const TEXT_UNIT = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom('\u0000', '\uD800', '\uDFFF') },
+  { weight: 20, arbitrary: fc.integer({ min: 0, max: 0x10ffff }).map((code) => String.fromCodePoint(code)) },
+);
+// ...and text as SAFE_TEXT_PATTERN allows it: neither U+0000 nor a lone surrogate.
+const SAFE_UNIT = fc
   .integer({ min: 1, max: 0x10ffff })
   .filter((code) => code < 0xd800 || code > 0xdfff)
   .map((code) => String.fromCodePoint(code));
+// Patterns that allow any text but the unsafe: drawn from all of Unicode (fc.stringMatching would
+// draw their negated classes from ASCII only).
+const TEXT_PATTERNS = new Set([SAFE_TEXT_PATTERN, SAFE_NOT_BLANK_PATTERN]);
+const UNSAFE_SAMPLES = ['\u0000', 'a\u0000b', '\uD800', 'x\uDC00'];
 
 export class SchemaArbitraries {
   constructor(private readonly document: Json) {}
@@ -98,9 +108,12 @@ export class SchemaArbitraries {
     const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern, 'u') : undefined;
     const fits = (text: string) => [...text].length >= min && [...text].length <= max && (!pattern || pattern.test(text));
     if (schema.format === 'uuid') return fc.uuid().filter(fits);
-    const base = pattern
-      ? fc.stringMatching(pattern).filter(fits)
-      : fc.string({ unit: TEXT_UNIT, minLength: min, maxLength: Math.min(max, 64) }).filter(fits);
+    const unicode = (unit: Arbitrary<string>) => fc.string({ unit, minLength: min, maxLength: Math.min(max, 64) }).filter(fits);
+    const base = !pattern
+      ? unicode(TEXT_UNIT)
+      : TEXT_PATTERNS.has(schema.pattern as string)
+        ? unicode(SAFE_UNIT)
+        : fc.stringMatching(pattern).filter(fits);
     // The boundaries, in code points (an astral character is two UTF-16 units) and in ASCII.
     const edges = [ASTRAL.repeat(max), 'x'.repeat(max), ASTRAL.repeat(Math.max(min, 1)), 'a'.repeat(min)].filter(fits);
     return edges.length > 0 ? fc.oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: fc.constantFrom(...edges) }) : base;
@@ -122,9 +135,11 @@ export class SchemaArbitraries {
     if (extra === undefined || extra === false || Object.keys(properties).length > 0) {
       return this.withAlternatives(schema, fc.record(shapes, { requiredKeys: required }));
     }
-    // A map: additionalProperties is the value schema (true = any JSON).
-    const values = extra === true ? fc.jsonValue({ maxDepth: 2, stringUnit: TEXT_UNIT }) : this.valid(extra as Json);
-    return fc.dictionary(fc.string({ unit: TEXT_UNIT, minLength: 1, maxLength: 20 }), values, { maxKeys: schema.maxProperties ?? 5 });
+    // A map: additionalProperties is the value schema (true = any JSON, whose text is safe when the
+    // schema says x-safe-text).
+    const unit = schema[SAFE_TEXT_EXTENSION] === true ? SAFE_UNIT : TEXT_UNIT;
+    const values = extra === true ? fc.jsonValue({ maxDepth: 2, stringUnit: unit }) : this.valid(extra as Json);
+    return fc.dictionary(fc.string({ unit, minLength: 1, maxLength: 20 }), values, { maxKeys: schema.maxProperties ?? 5 });
   }
 
   // anyOf of `required` lists (at least one of several fields): generate within one branch.
@@ -169,6 +184,10 @@ export class SchemaArbitraries {
       if (typeof schema.maxLength === 'number') options.push('x'.repeat(schema.maxLength + 1));
       if (typeof schema.minLength === 'number' && schema.minLength > 0) options.push('a'.repeat(schema.minLength - 1));
       if (Array.isArray(schema.enum)) options.push('not-one-of-them');
+      if (typeof schema.pattern === 'string') {
+        const pattern = new RegExp(schema.pattern, 'u');
+        options.push(...UNSAFE_SAMPLES.filter((sample) => !pattern.test(sample)));
+      }
     } else if (schema.type === 'integer' || schema.type === 'number') {
       options.push('7', true);
       if (schema.type === 'integer') options.push(1.5);
@@ -181,6 +200,7 @@ export class SchemaArbitraries {
       if (typeof schema.maxItems === 'number') options.push(Array.from({ length: schema.maxItems + 1 }, (_, index) => `item-${index}`));
     } else if (schema.type === 'object' || schema.properties) {
       options.push('not-an-object', [1, 2]);
+      if (schema[SAFE_TEXT_EXTENSION] === true) options.push({ key: 'a\u0000' }, { ['\uD800']: 'value' }, { list: ['\u0000'] });
     }
     return options.length > 0 ? fc.constantFrom(...options) : undefined;
   }

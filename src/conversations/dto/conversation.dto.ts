@@ -1,12 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsString, Matches, ValidateNested } from 'class-validator';
 import { Optional } from '../../common/optional';
+import { SAFE_NOT_BLANK_PATTERN } from '../../common/safe-text';
+import { RequiresOneOf, SAFE_TEXT_EXTENSION } from '../../openapi/schema.decorators';
 import { TextLength } from '../../common/text-length';
 import { IsAttachmentIds } from '../../files/dto/files.dto';
 import { MessageDto } from '../../messages/message.dto';
 import { IsClientMessageId, MESSAGE_BODY_MAX, NOT_BLANK } from '../../messages/reply.dto';
-import { RequiresOneOf } from '../../openapi/schema.decorators';
 
 export class ConversationReasonDto {
   @ApiProperty({
@@ -27,7 +28,7 @@ export class ConversationReasonDto {
 @RequiresOneOf('body', 'reason')
 export class CreateConversationDto {
   @ApiPropertyOptional({
-    pattern: NOT_BLANK.source,
+    pattern: SAFE_NOT_BLANK_PATTERN,
     description: 'The first message (not only white space). At least one of body / reason is required.',
   })
   @Optional()
@@ -45,9 +46,10 @@ export class CreateConversationDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
+    [SAFE_TEXT_EXTENSION]: true,
     description:
-      'Client context for the Intercom contact: appVersion, platform, osVersion, locale, device, browser, timezone, screen (strings, each capped at META_MAX_VALUE_LENGTH, default 200). Other keys are ignored. The client IP is taken from the request.',
-  })
+      'Client context for the Intercom contact: appVersion, platform, osVersion, locale, device, browser, timezone, screen (strings, each capped at META_MAX_VALUE_LENGTH, default 200). Other keys are ignored. The client IP is taken from the request. No key or string in it may contain U+0000 or an unpaired surrogate (400).',
+  } as ApiPropertyOptions)
   @Optional()
   @IsObject()
   meta?: Record<string, unknown>;

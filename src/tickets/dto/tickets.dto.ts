@@ -2,8 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString } from 'class-validator';
 import { Optional } from '../../common/optional';
+import { SAFE_NOT_BLANK_PATTERN } from '../../common/safe-text';
 import { TextLength } from '../../common/text-length';
-import { NOT_BLANK } from '../../messages/reply.dto';
 import { MessageDto } from '../../messages/message.dto';
 
 export const TICKET_CATEGORIES = ['submitted', 'in_progress', 'waiting_on_customer', 'resolved'] as const;
@@ -55,7 +55,7 @@ export class TicketDetailDto {
 
 export class SearchTicketsQuery {
   @ApiProperty({
-    pattern: NOT_BLANK.source,
+    pattern: SAFE_NOT_BLANK_PATTERN,
     example: 'AW-123',
     description:
       'Reference or its beginning, case-insensitive, trimmed of white space; exact matches first, then newest first. Never sent to Intercom. No other query parameter is accepted.',

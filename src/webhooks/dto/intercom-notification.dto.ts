@@ -1,8 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Equals, IsObject, IsString, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { TextLength } from '../../common/text-length';
-import { AcceptsUnknownFields } from '../../openapi/schema.decorators';
+import { AcceptsUnknownFields, SAFE_TEXT_EXTENSION } from '../../openapi/schema.decorators';
 
 export const NOTIFICATION_ID_MAX_LENGTH = 128;
 export const TOPIC_MAX_LENGTH = 128;
@@ -12,10 +12,12 @@ export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 @AcceptsUnknownFields()
 export class IntercomNotificationDataDto {
   @ApiProperty({
-    description: 'The object the event is about (conversation, ticket, contact, …)',
+    description:
+      'The object the event is about (conversation, ticket, contact, …). Text Postgres cannot store (U+0000, unpaired surrogates) is kept as U+FFFD.',
     type: 'object',
     additionalProperties: true,
-  })
+    [SAFE_TEXT_EXTENSION]: false,
+  } as ApiPropertyOptions)
   @IsObject()
   item!: Record<string, unknown>;
 }
