@@ -7,8 +7,8 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { IntercomRejectedError } from '../intercom/intercom.gateway';
 import { IntercomService } from '../intercom/intercom.service';
+import { isCustomerFacing } from '../intercom/ticket-category';
 import { JobsService } from '../jobs/jobs.service';
-import { isCustomerFacing } from '../tickets/ticket.mapper';
 import type { CreateCsatDto, CsatResultDto } from './dto/csat.dto';
 
 export const CSAT_FOLLOW_UP_QUEUE = 'csat.follow-up';

@@ -9,7 +9,7 @@ import {
   type TicketTimelineEntryDto,
 } from './dto/tickets.dto';
 
-export const CUSTOMER_FACING = 'Customer';
+export { CUSTOMER_FACING, isCustomerFacing } from '../intercom/ticket-category';
 const STATE_CHANGE_PART = 'ticket_state_updated_by_admin';
 
 function asCategory(value: string | undefined): TicketCategory | undefined {
@@ -24,10 +24,6 @@ export function labelForCategory(states: readonly IntercomTicketState[], categor
 
 export function isOwnTicket(ticket: IntercomTicket, contactId: string): boolean {
   return (ticket.contacts?.contacts ?? []).some((contact) => contact.id === contactId);
-}
-
-export function isCustomerFacing(ticket: IntercomTicket): boolean {
-  return ticket.category === CUSTOMER_FACING;
 }
 
 function attribute(ticket: IntercomTicket, name: string): string {
