@@ -22,6 +22,12 @@ const WAKE_COALESCE_MS = 10;
 const CLEANUP_BATCH = 1000;
 const ERROR_MAX_LENGTH = 500;
 
+// One event's webhook_events_total outcome, counted after its batch commits.
+interface Outcome {
+  topic: string;
+  outcome: 'processed' | 'retry' | 'failed';
+}
+
 // Drains webhook_events: each worker claims a batch of due rows with FOR UPDATE SKIP LOCKED, applies
 // their effects and marks them processed in the same transaction. Instances share the table, so no
 // event runs twice; if a process dies mid-event, Postgres drops its lock and the rows are due again.
@@ -82,6 +88,9 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
     let decided: string[] = [];
     let appended: Awaited<ReturnType<UserEventsService['append']>> = [];
     let claimed = false;
+    // Counted once the batch has committed: a failed commit rolls back the outcomes too, and the
+    // events are taken again, so counting them earlier would count them twice.
+    const outcomes: Outcome[] = [];
     await runner.connect();
     try {
       await runner.startTransaction();
@@ -97,7 +106,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
       const streamEvents: NewUserEvent[] = [];
       const intents: PushIntent[] = [];
       for (const event of events) {
-        const effects = await this.handle(runner, event);
+        const effects = await this.handle(runner, event, outcomes);
         if (effects) {
           processed.push(event.id);
           streamEvents.push(...effects.events);
@@ -123,6 +132,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
     } finally {
       await runner.release();
     }
+    for (const { topic, outcome } of outcomes) this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(topic), outcome });
     // Committed: the decisions are durable and ours to send (a sweeper takes over if we die now).
     await this.userEvents.publish(appended);
     this.pushes.enqueue(decided);
@@ -131,12 +141,12 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
 
   // Applies one event's effects under a savepoint, so a failing event leaves no partial writes in the
   // batch; returns its stream events and pushes, or undefined after recording the failure (retry or give up).
-  private async handle(runner: QueryRunner, event: DueEvent): Promise<EventEffects | undefined> {
+  private async handle(runner: QueryRunner, event: DueEvent, outcomes: Outcome[]): Promise<EventEffects | undefined> {
     await runner.query('SAVEPOINT webhook_event');
     try {
       const effects = await this.effects.apply(event.topic, event.payload, runner.manager);
       await runner.query('RELEASE SAVEPOINT webhook_event');
-      this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(event.topic), outcome: 'processed' });
+      outcomes.push({ topic: event.topic, outcome: 'processed' });
       return effects;
     } catch (error) {
       await runner.query('ROLLBACK TO SAVEPOINT webhook_event');
@@ -151,7 +161,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
          WHERE id = $1`,
         [event.id, attempts, message, delayMs, final],
       );
-      this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(event.topic), outcome: final ? 'failed' : 'retry' });
+      outcomes.push({ topic: event.topic, outcome: final ? 'failed' : 'retry' });
       const log = { eventId: event.id, topic: event.topic, attempts, err: error };
       if (final) this.logger.error(log, 'Webhook event failed for good');
       else this.logger.warn({ ...log, retryInMs: delayMs }, 'Webhook event failed; will retry');
