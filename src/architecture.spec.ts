@@ -104,3 +104,17 @@ describe('feature import graph', () => {
     expect(cycles(graph).map((cycle) => cycle.join(' -> '))).toEqual(['common -> auth -> common']);
   });
 });
+
+describe('the Intercom boundary', () => {
+  // Features decide on named outcomes (IntercomNotFoundError, IntercomRepliesRefusedError, ...,
+  // undefined from a read); only src/intercom/ knows which HTTP status means what.
+  it('leaves no feature comparing Intercom HTTP statuses', () => {
+    const offenders = sourceFiles(SRC)
+      .filter((file) => featureOf(file) !== 'intercom')
+      .map((file) => ({ file, source: readFileSync(file, 'utf8') }))
+      .filter(({ source }) => source.includes("from '../intercom/") && /upstreamStatus|isStatus\(|statusCode/.test(source))
+      .map(({ file }) => file)
+      .map((file) => relative(SRC, file));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import { IntercomService } from '../src/intercom/intercom.service';
 import { type TestApp, startTestApp } from './helpers/app';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 import { type TestStack, startTestStack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 const TAG = 'csat-test-rated';
 const ENV = {
@@ -15,13 +16,7 @@ const ENV = {
 };
 const INTERCOM_TAG_WRITES = { method: 'POST', pathRegex: '/tags$' };
 
-async function eventually(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const eventually = (check: () => boolean) => waitFor(() => (check() ? true : undefined), 20_000);
 
 describe('CSAT (e2e against the Intercom emulator)', () => {
   let stack: TestStack;
@@ -149,12 +144,19 @@ describe('CSAT (e2e against the Intercom emulator)', () => {
 
   it('stores the rating while Intercom cannot tag, and applies the tag after Intercom recovers', async () => {
     const conversationId = await conversationOf('rater-outage');
+    stack.emulator.control.resetRequests();
     stack.emulator.control.addFault({ ...INTERCOM_TAG_WRITES, status: 503 });
     const response = await rate(app, 'rater-outage', { stars: 2, conversationId });
     expect(response.status).toBe(201);
     expect(await countRatings('rater-outage')).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The first attempt and a queued retry both met the outage: still untagged, still stored.
+    const refusedTagWrites = () =>
+      stack.emulator.control
+        .requests()
+        .filter((request) => request.method === 'POST' && /\/tags$/.test(request.path) && request.status === 503).length;
+    await waitFor(() => (refusedTagWrites() >= 2 ? true : undefined), 20_000);
     expect(tagged(conversationId)).toBe(false);
+    expect(await countRatings('rater-outage')).toBe(1);
     stack.emulator.control.clearFaults();
     await eventually(() => tagged(conversationId));
   });
@@ -183,13 +185,7 @@ describe('CSAT (e2e against the Intercom emulator)', () => {
     stack.emulator.control.clearFaults();
     await eventually(() => tagged(own));
     // The rating of a conversation that turned out not to be the caller's is withdrawn, untagged.
-    let remaining = 2;
-    const deadline = Date.now() + 20_000;
-    while (remaining !== 1 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      remaining = await countRatings('rater-blackout');
-    }
-    expect(remaining).toBe(1);
+    expect(await waitFor(async () => ((await countRatings('rater-blackout')) === 1 ? 1 : undefined), 20_000)).toBe(1);
     expect(await app.app.get(CsatService).ratedConversationIds('rater-blackout', [own, foreign])).toEqual(new Set([own]));
     expect(tagged(foreign)).toBe(false);
   });

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { freePort } from '../src/database/embedded-postgres';
 import { IntercomService } from '../src/intercom/intercom.service';
 import { signWebhook } from '../tools/intercom-emulator/src';
-import { waitFor } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { scrapeMetrics } from './helpers/prometheus';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 import { startTestStack, type TestStack } from './helpers/stack';

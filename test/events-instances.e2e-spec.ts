@@ -7,7 +7,7 @@ import { startIntercomEmulator, type RunningEmulator } from '../tools/intercom-e
 import { startTestApp, type TestApp } from './helpers/app';
 import { createTestDatabase } from './helpers/database';
 import { queryDatabase } from './helpers/events';
-import { waitFor } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 import { ClientStream, type ReceivedEvent, STREAM_TYPES } from './helpers/streams';
 

@@ -3,7 +3,7 @@ import { EventsHub } from '../src/events/events-hub';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { UserEventRetention } from '../src/events/user-event-retention';
 import { queryDatabase, webhooksProcessed } from './helpers/events';
-import { waitFor } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { bearer } from './helpers/sessions';
 import { signIn, type TestStack, startTestStack } from './helpers/stack';
 import { ClientStream, RawStream } from './helpers/streams';

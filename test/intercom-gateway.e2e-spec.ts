@@ -1,3 +1,4 @@
+import { IntercomNotFoundError } from '../src/intercom/intercom-errors';
 import { IntercomGateway } from '../src/intercom/intercom.gateway';
 import { IntercomService } from '../src/intercom/intercom.service';
 import { startTestApp, type TestApp } from './helpers/app';
@@ -39,8 +40,13 @@ describe('Intercom gateway (e2e against the emulator)', () => {
     }
   });
 
-  it('maps an unknown id to not_found without leaking the Intercom body', async () => {
-    await expect(intercom.getConversation('999999999')).rejects.toMatchObject({ code: 'not_found', message: 'Not found' });
+  it('answers a read of an unknown id with undefined, and a write to it with a named not-found error without the Intercom body', async () => {
+    await expect(intercom.getConversation('999999999')).resolves.toBeUndefined();
+    await expect(intercom.getTicket('999999999')).resolves.toBeUndefined();
+    const error = await intercom.close('999999999').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(IntercomNotFoundError);
+    expect(error).toMatchObject({ code: 'not_found', message: 'Not found' });
+    expect(JSON.stringify(error)).not.toContain('errors');
   });
 
   it('cuts a hanging request at the timeout and reports 502', async () => {
@@ -71,7 +77,9 @@ describe('Intercom gateway (e2e against the emulator)', () => {
     const contactId = await intercom.contactIdFor(user('breaker-user'));
     const conversationId = await intercom.createConversation(contactId, 'hello');
     stack.emulator.control.addFault({ method: 'GET', path: '/conversations/', status: 500 });
-    for (let attempt = 0; attempt < 4; attempt += 1) {
+    // Repeated failures until the breaker opens: how many depends on the calls earlier tests left
+    // in its 10-second window (4xx answers count as successes), never more than a handful.
+    for (let attempt = 0; attempt < 10 && (await ready()).body.checks.intercom !== 'open'; attempt += 1) {
       const error = await intercom.getConversation(conversationId).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'service_unavailable', message: 'Intercom is unavailable' });
       expect(JSON.stringify(error)).not.toContain('error.list');
@@ -79,10 +87,9 @@ describe('Intercom gateway (e2e against the emulator)', () => {
     expect((await ready()).body.checks.intercom).toBe('open');
     expect((await ready()).status).toBe(503);
 
+    // Fails fast: the open breaker answers without a request to Intercom (no wall-clock bound on a shared machine).
     stack.emulator.control.resetRequests();
-    const started = performance.now();
     await expect(intercom.getConversation(conversationId)).rejects.toMatchObject({ code: 'service_unavailable' });
-    expect(performance.now() - started).toBeLessThan(50);
     expect(stack.emulator.control.requests()).toHaveLength(0);
 
     stack.emulator.control.clearFaults();
@@ -93,7 +100,7 @@ describe('Intercom gateway (e2e against the emulator)', () => {
 
   it('does not count 404s as failures', async () => {
     for (let attempt = 0; attempt < 6; attempt += 1) {
-      await expect(intercom.getConversation('404404')).rejects.toMatchObject({ code: 'not_found' });
+      await expect(intercom.getConversation('404404')).resolves.toBeUndefined();
     }
     expect((await ready()).body.checks.intercom).toBe('closed');
   });
@@ -110,7 +117,7 @@ describe('Intercom gateway (e2e against the emulator)', () => {
     });
     expect(stack.emulator.control.requests()).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    await expect(intercom.getConversation('404404')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(intercom.getConversation('404404')).resolves.toBeUndefined();
   });
 
   it('sends only requests that conform to Intercom’s OpenAPI description', () => {

@@ -2,19 +2,10 @@ import { Client } from 'pg';
 import { JobsService } from '../src/jobs/jobs.service';
 import { type TestApp, startTestApp } from './helpers/app';
 import { createTestDatabase } from './helpers/database';
+import { waitFor } from './helpers/wait';
 
 const ONCE = { retryLimit: 3, retryDelay: 1, retryBackoff: false };
 const FAST = { JOBS_POLL_INTERVAL_SECONDS: '1' };
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function jobState(databaseUrl: string, id: string): Promise<string | undefined> {
   const client = new Client({ connectionString: databaseUrl });

@@ -2,7 +2,7 @@ import { freePort } from '../src/database/embedded-postgres';
 import { MetricsListener } from '../src/metrics/metrics.listener';
 import { UNMATCHED_ROUTE } from '../src/metrics/http-metrics';
 import { startTestApp } from './helpers/app';
-import { waitFor } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { callJson } from './helpers/http';
 import { type Scrape, scrapeMetrics } from './helpers/prometheus';
 import { bearer } from './helpers/sessions';

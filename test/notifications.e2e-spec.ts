@@ -1,7 +1,8 @@
 import type { SessionUser } from '../src/auth/auth.decorators';
 import { DevicesService } from '../src/devices/devices.service';
 import { IntercomService } from '../src/intercom/intercom.service';
-import { botBlocked, FakeTelegram, tooManyRequests, waitFor } from './helpers/fake-telegram';
+import { botBlocked, FakeTelegram, tooManyRequests } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { drainPushes } from './helpers/push-fakes';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 import { type TestStack, startTestStack } from './helpers/stack';

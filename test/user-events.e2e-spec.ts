@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { signWebhook } from '../tools/intercom-emulator/src';
 import { UserEventsService } from '../src/events/user-events.service';
 import type { NewUserEvent } from '../src/events/stream-event';
-import { waitFor } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { loggedEvents, queryDatabase, webhooksProcessed } from './helpers/events';
 import { bearer } from './helpers/sessions';
 import { signIn, type TestStack, startTestStack } from './helpers/stack';

@@ -1,5 +1,5 @@
 import { OPERATOR_ADMIN_ID } from '../tools/intercom-emulator/src';
-import { waitFor } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { callJson } from './helpers/http';
 import { signIn, startTestStack, type TestStack } from './helpers/stack';
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { WebhookInboxWorker } from '../src/webhooks/webhook-inbox.worker';
 import { signWebhook } from '../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './helpers/app';
 import { createTestDatabase } from './helpers/database';
-import { FakeTelegram, waitFor } from './helpers/fake-telegram';
+import { FakeTelegram } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { drainPushes } from './helpers/push-fakes';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 
@@ -224,7 +226,8 @@ describe('Webhooks (e2e)', () => {
       await dying.query('SELECT id FROM webhook_events WHERE id = $1 FOR UPDATE', [id]);
       const app = await startTestApp(env());
       try {
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        // Drained to idle: the worker skips the locked row (SKIP LOCKED) and finds nothing else due.
+        expect(await app.app.get(WebhookInboxWorker).processNext()).toBe(false);
         expect(await processedAt(id)).toBeUndefined();
         // ... and its process dies: Postgres ends the session and drops the lock.
         await query(databaseUrl, 'SELECT pg_terminate_backend($1)', [(dying as unknown as { processID: number }).processID]);

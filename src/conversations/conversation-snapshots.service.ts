@@ -26,7 +26,7 @@ import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
 export class ConversationSnapshotsService {
   private readonly snapshots: LRUCache<string, ConversationSnapshot>;
   private readonly contexts: LRUCache<string, SnapshotContext>;
-  private readonly inFlight = new Map<string, Promise<ConversationSnapshot>>();
+  private readonly inFlight = new Map<string, Promise<ConversationSnapshot | undefined>>();
   // When each conversation last changed under us (our write, a webhook, an invalidation): a fetch
   // that started before that must not overwrite what is newer.
   private readonly changedAt: LRUCache<string, number>;
@@ -52,7 +52,8 @@ export class ConversationSnapshotsService {
   }
 
   // A snapshot no older than the freshness window; concurrent callers share one Intercom fetch.
-  get(conversationId: string): Promise<ConversationSnapshot> | ConversationSnapshot {
+  // Undefined: Intercom has no such conversation.
+  get(conversationId: string): Promise<ConversationSnapshot | undefined> | ConversationSnapshot {
     const cached = this.snapshots.get(conversationId);
     if (cached && Date.now() - cached.fetchedAt < this.config.poll.freshnessMs) {
       this.metrics.pollLookups.hit += 1;
@@ -121,9 +122,10 @@ export class ConversationSnapshotsService {
     this.contexts.delete(conversationId);
   }
 
-  private async load(conversationId: string): Promise<ConversationSnapshot> {
+  private async load(conversationId: string): Promise<ConversationSnapshot | undefined> {
     const startedAt = Date.now();
     const [conversation, context] = await Promise.all([this.intercom.getConversation(conversationId), this.contextFor(conversationId)]);
+    if (!conversation) return undefined;
     const snapshot = buildSnapshot(conversation, context);
     if ((this.changedAt.get(conversationId) ?? 0) >= startedAt) {
       // Changed while we fetched: keep the newer snapshot (or none, so the next read refetches).

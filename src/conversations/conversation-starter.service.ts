@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import type { SessionUser } from '../auth/auth.decorators';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { IntercomUnknownAttributeError } from '../intercom/intercom.gateway';
+import { IntercomUnknownAttributeError } from '../intercom/intercom-errors';
 import { IntercomService } from '../intercom/intercom.service';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationTopic } from './conversation-topic.entity';

@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { CsatService } from '../csat/csat.service';
 import { OwnWriteEvents } from '../events/own-write-events';
 import { FilesService } from '../files/files.service';
+import { IntercomUnavailableError } from '../intercom/intercom-errors';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
 import { ClientMessagesService } from '../messages/client-messages.service';
 import type { MessageDto } from '../messages/message.dto';
@@ -66,7 +67,7 @@ export class ConversationsService {
       const batch = found
         .slice(index, index + LIST_CONCURRENCY)
         .map((conversation) => Promise.resolve(this.snapshots.get(conversation.id)));
-      snapshots.push(...(await Promise.all(batch)).filter((snapshot) => snapshot.shown && snapshot.contactIds.has(contactId)));
+      for (const snapshot of await Promise.all(batch)) if (snapshot?.shown && snapshot.contactIds.has(contactId)) snapshots.push(snapshot); // gone since the search: not listed
     }
     const ids = snapshots.map((snapshot) => snapshot.id);
     // The list has seen every conversation of the user: the unread index is built (or caught up) from it.
@@ -237,7 +238,7 @@ export class ConversationsService {
         if (key.clientMessageId && partId) this.snapshots.rememberClientMessage(conversationId, partId, key.clientMessageId);
         const change = await this.snapshots.applyOwnWrite(conversation);
         const stored = change.current.messages.find((candidate) => candidate.id === partId);
-        if (!stored) throw new AppError('service_unavailable', 'Intercom did not return the reply');
+        if (!stored) throw new IntercomUnavailableError('Intercom did not return the reply');
         await this.ownEvents.conversation(user.userId, 'conversation.user.replied', conversation, change);
         // Replying means having read what came before the reply.
         await this.unreadReads.seen(
@@ -253,18 +254,9 @@ export class ConversationsService {
   // Ownership: the conversation must list the caller's contact; any other id is "not found".
   private async owned(user: SessionUser, conversationId: string): Promise<ConversationSnapshot> {
     if (!isDigits(conversationId, CONVERSATION_ID_MAX_DIGITS)) throw conversationNotFound();
-    const [contactId, snapshot] = await Promise.all([this.intercom.contactIdFor(user), this.snapshotOrNotFound(conversationId)]);
-    if (!snapshot.shown || !snapshot.contactIds.has(contactId)) throw conversationNotFound();
+    const [contactId, snapshot] = await Promise.all([this.intercom.contactIdFor(user), this.snapshots.get(conversationId)]);
+    if (!snapshot?.shown || !snapshot.contactIds.has(contactId)) throw conversationNotFound();
     return snapshot;
-  }
-
-  private async snapshotOrNotFound(conversationId: string): Promise<ConversationSnapshot> {
-    try {
-      return await this.snapshots.get(conversationId);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') throw conversationNotFound();
-      throw error;
-    }
   }
 
   private newestUserPartId(conversation: IntercomConversation, contactId: string): string | undefined {

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SessionUser } from '../auth/auth.decorators';
-import { AppError, notFound } from '../common/errors';
+import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { IntercomRejectedError } from '../intercom/intercom.gateway';
+import { IntercomNotFoundError, IntercomRejectedError, IntercomUnavailableError } from '../intercom/intercom-errors';
 import { IntercomService } from '../intercom/intercom.service';
 import { isCustomerFacing } from '../intercom/ticket-category';
 import { JobsService } from '../jobs/jobs.service';
@@ -54,12 +54,12 @@ export class CsatService implements OnApplicationBootstrap {
     if (!ticketId && !conversationId) throw new AppError('validation_error', 'ticketId or conversationId is required');
     // 404 for a target that is not the caller's; when Intercom cannot answer, the rating is kept
     // and ownership is checked by the follow-up job before anything is done with it.
-    const verified = await this.ownsTargets(user, ticketId, conversationId).catch((error: unknown) => {
-      // Intercom refusing the lookup (a 4xx) is not an outage: the target is not the caller's.
-      if (error instanceof IntercomRejectedError) throw new AppError('not_found', 'Not found');
-      if (error instanceof AppError && error.code === 'service_unavailable') return false;
+    const ownership = await this.ownership(user, ticketId, conversationId).catch((error: unknown) => {
+      if (error instanceof IntercomUnavailableError) return 'unknown' as const;
       throw error;
     });
+    if (ownership === 'not_owned') throw new AppError('not_found', 'Not found');
+    const verified = ownership === 'owned';
     const [row] = await this.dataSource.query<{ id: string }[]>(
       `INSERT INTO csat_ratings (user_id, ticket_id, conversation_id, stars, comment) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT DO NOTHING RETURNING id`,
@@ -99,28 +99,32 @@ export class CsatService implements OnApplicationBootstrap {
     return row ? { stars: row.stars, comment: row.comment, createdAt: row.created_at.getTime() } : null;
   }
 
-  private async ownsTargets(user: SessionUser, ticketId: string | null, conversationId: string | null): Promise<boolean> {
-    const contactId = await this.intercom.contactIdFor(user);
-    // Someone else's, missing, and (for tickets) not customer-facing all answer the same 404: a
-    // back-office or tracker ticket is invisible to the user (api.md › Tickets), rating it must not
-    // reveal that it exists.
-    if (ticketId) {
-      const ticket = await this.intercom.getTicket(ticketId).catch(asNotFound('Ticket'));
-      const own = ticket.contacts?.contacts?.some((contact) => contact.id === contactId);
-      if (!own || !isCustomerFacing(ticket)) throw notFound('Ticket');
+  // Missing, someone else's, refused by Intercom (a 4xx on the lookup) and (for tickets) not
+  // customer-facing are all "not owned", answered with the same 404: a back-office or tracker
+  // ticket is invisible to the user (api.md › Tickets), rating it must not reveal that it exists.
+  private async ownership(user: SessionUser, ticketId: string | null, conversationId: string | null): Promise<'owned' | 'not_owned'> {
+    try {
+      const contactId = await this.intercom.contactIdFor(user);
+      if (ticketId) {
+        const ticket = await this.intercom.getTicket(ticketId);
+        if (!ticket?.contacts?.contacts?.some((contact) => contact.id === contactId) || !isCustomerFacing(ticket)) return 'not_owned';
+      }
+      if (conversationId) {
+        const conversation = await this.intercom.getConversation(conversationId);
+        if (!conversation?.contacts?.contacts?.some((contact) => contact.id === contactId)) return 'not_owned';
+      }
+      return 'owned';
+    } catch (error) {
+      if (error instanceof IntercomRejectedError) return 'not_owned';
+      throw error;
     }
-    if (conversationId) {
-      const conversation = await this.intercom.getConversation(conversationId).catch(asNotFound('Conversation'));
-      if (!conversation.contacts?.contacts?.some((contact) => contact.id === contactId)) throw notFound('Conversation');
-    }
-    return true;
   }
 
   private async tagNowOrLater(followUp: FollowUp): Promise<void> {
     try {
       await this.intercom.tagConversation(followUp.conversationId!, this.config.csat.tagName);
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'service_unavailable')) {
+      if (!(error instanceof IntercomUnavailableError)) {
         await this.giveUp(followUp.ratingId, error);
         return;
       }
@@ -166,23 +170,16 @@ export class CsatService implements OnApplicationBootstrap {
   // tags scope): retrying cannot help until someone fixes the cause, so the rating keeps a dead letter.
   private async giveUp(ratingId: string, error: unknown): Promise<void> {
     const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-    const status = error instanceof IntercomRejectedError ? error.upstreamStatus : undefined;
-    await this.dataSource.query('UPDATE csat_ratings SET tag_failed_at = now(), tag_error = $2 WHERE id = $1', [
-      ratingId,
-      status ? `Intercom ${status}: ${reason}` : reason,
-    ]);
-    this.logger.warn({ ratingId, code: error instanceof AppError ? error.code : 'unknown', status }, 'CSAT tag given up');
+    const detail = error instanceof IntercomRejectedError ? error.detail : reason;
+    await this.dataSource.query('UPDATE csat_ratings SET tag_failed_at = now(), tag_error = $2 WHERE id = $1', [ratingId, detail]);
+    this.logger.warn({ ratingId, code: error instanceof AppError ? error.code : 'unknown', detail }, 'CSAT tag given up');
   }
 
   // Job handler: throwing (Intercom still down) leaves the job for a backed-off retry.
   private async followUp(followUp: FollowUp): Promise<void> {
     if (followUp.verifyOwnership) {
       const user: SessionUser = { userId: followUp.userId, telegramChatId: null, name: null, email: null };
-      const owned = await this.ownsTargets(user, followUp.ticketId, followUp.conversationId).catch((error: unknown) => {
-        if (error instanceof IntercomRejectedError || (error instanceof AppError && error.code === 'not_found')) return false;
-        throw error;
-      });
-      if (!owned) {
+      if ((await this.ownership(user, followUp.ticketId, followUp.conversationId)) === 'not_owned') {
         // Accepted during an outage but not the caller's after all: the rating is withdrawn.
         await this.dataSource.query('DELETE FROM csat_ratings WHERE id = $1', [followUp.ratingId]);
         this.logger.warn({ ratingId: followUp.ratingId }, 'CSAT rating for a target not owned by the rater was removed');
@@ -195,17 +192,11 @@ export class CsatService implements OnApplicationBootstrap {
     } catch (error) {
       // A conversation that no longer exists (or that Intercom refuses to tag) will not become
       // taggable by retrying; an outage is retried.
-      if (error instanceof IntercomRejectedError || (error instanceof AppError && error.code === 'not_found')) {
+      if (error instanceof IntercomRejectedError || error instanceof IntercomNotFoundError) {
         await this.giveUp(followUp.ratingId, error);
         return;
       }
       throw error;
     }
   }
-}
-
-function asNotFound(what: string): (error: unknown) => never {
-  return (error) => {
-    throw error instanceof AppError && error.code === 'not_found' ? notFound(what) : error;
-  };
 }

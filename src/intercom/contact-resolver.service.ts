@@ -4,7 +4,8 @@ import { LRUCache } from 'lru-cache';
 import type { Repository } from 'typeorm';
 import type { SessionUser } from '../auth/auth.decorators';
 import { IntercomContact } from './intercom-contact.entity';
-import { IntercomConflictError, IntercomGateway } from './intercom.gateway';
+import { IntercomConflictError } from './intercom-errors';
+import { IntercomGateway } from './intercom.gateway';
 
 // Finds or creates the caller's Intercom contact (external_id = our user id), remembering the
 // mapping in Postgres (and a small memory cache) so each user costs Intercom one lookup ever.

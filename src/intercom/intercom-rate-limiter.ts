@@ -1,4 +1,4 @@
-import { AppError } from '../common/errors';
+import { IntercomUnavailableError } from './intercom-errors';
 
 // What Intercom said about the current window in its X-RateLimit-* headers (sent on every
 // authenticated answer, not only on a 429; Intercom's "Rate Limiting" page).
@@ -55,7 +55,7 @@ export class IntercomRateLimiter {
       }
       // Waiters queue behind the window's capacity: the n-th waiter lands n/perWindow windows later.
       const expectedWait = resumeAt - now + Math.floor(this.queued / this.perWindow) * this.windowMs;
-      if (expectedWait > this.maxWaitMs) throw new AppError('service_unavailable', 'Intercom is busy, try again shortly');
+      if (expectedWait > this.maxWaitMs) throw new IntercomUnavailableError('Intercom is busy, try again shortly');
       this.queued += 1;
       try {
         await new Promise((resolve) => setTimeout(resolve, resumeAt - now));

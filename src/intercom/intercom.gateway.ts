@@ -5,34 +5,16 @@ import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { BREAKER_STATE_VALUE, MetricsService } from '../metrics/metrics.service';
+import {
+  IntercomConflictError,
+  IntercomNotFoundError,
+  IntercomRejectedError,
+  IntercomUnavailableError,
+  IntercomUnknownAttributeError,
+} from './intercom-errors';
 import { IntercomRateLimiter, rateLimitHeaders } from './intercom-rate-limiter';
 
 export type BreakerState = 'closed' | 'half_open' | 'open';
-
-// Intercom refused the request itself (a 4xx other than 404/429). Callers that expect a specific
-// refusal (e.g. replies on back-office tickets) catch it; everyone else sees a 502.
-export class IntercomRejectedError extends AppError {
-  constructor(readonly upstreamStatus: number) {
-    super('service_unavailable', 'Intercom could not process the request');
-  }
-}
-
-// Intercom answered 409 `conflict`: what was to be created exists already. For contacts its message
-// names the existing one ("A contact matching those details already exists with id=…"; documented
-// in Intercom-OpenAPI PR #543), which is how a create race is settled while search lags behind.
-export class IntercomConflictError extends IntercomRejectedError {
-  constructor(readonly existingId: string | undefined) {
-    super(409);
-  }
-}
-
-// Intercom refused a custom attribute nobody defined ("User attribute 'app_version' does not exist",
-// the description's examples): the caller can drop it and keep the rest.
-export class IntercomUnknownAttributeError extends IntercomRejectedError {
-  constructor(readonly attribute: string) {
-    super(400);
-  }
-}
 
 const EXISTING_ID = /already exists with id=([0-9a-f]+)/i;
 const UNKNOWN_ATTRIBUTE = /attribute '([^']{1,255})' does not exist/i;
@@ -117,7 +99,7 @@ export class IntercomGateway implements OnModuleDestroy {
     const attempt = async (): Promise<T> => {
       if (this.breaker.opened) {
         this.metrics.intercomRequests.inc({ operation: name, outcome: 'circuit_open' });
-        throw new AppError('service_unavailable', 'Intercom is unavailable');
+        throw new IntercomUnavailableError();
       }
       await this.limiter.acquire().catch((error: unknown) => {
         this.metrics.intercomRequests.inc({ operation: name, outcome: 'throttled' });
@@ -177,11 +159,11 @@ export class IntercomGateway implements OnModuleDestroy {
     if (error instanceof AppError) return error;
     if (error instanceof IntercomError && !(error instanceof IntercomTimeoutError) && error.statusCode !== undefined) {
       const status = error.statusCode;
-      if (status === 404) return new AppError('not_found', 'Not found');
+      if (status === 404) return new IntercomNotFoundError();
       if (status === 429) {
         this.limiter.pauseUntil(this.retryAt(error));
         this.logger.warn({ operation: name }, 'Intercom rate limit hit');
-        return new AppError('service_unavailable', 'Intercom is busy, try again shortly');
+        return new IntercomUnavailableError('Intercom is busy, try again shortly');
       }
       if (status === 409) return new IntercomConflictError(existingIdIn(error));
       const attribute = status === 400 ? unknownAttributeIn(error) : undefined;
@@ -193,7 +175,7 @@ export class IntercomGateway implements OnModuleDestroy {
     }
     const reason = this.breaker.opened ? 'circuit open' : error instanceof Error ? error.name : 'unknown';
     this.logger.warn({ operation: name, reason }, 'Intercom call failed');
-    return new AppError('service_unavailable', 'Intercom is unavailable');
+    return new IntercomUnavailableError();
   }
 
   // Intercom's 429 names its window's end in X-RateLimit-Reset and sends no Retry-After (a proxy

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Intercom } from 'intercom-client';
 import { LRUCache } from 'lru-cache';
 import type { SessionUser } from '../auth/auth.decorators';
-import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ContactResolverService } from './contact-resolver.service';
+import { IntercomNotFoundError, IntercomRejectedError, IntercomRepliesRefusedError, IntercomUnavailableError } from './intercom-errors';
 import { IntercomGateway } from './intercom.gateway';
 
 export type IntercomConversation = Intercom.Conversation;
@@ -38,6 +38,12 @@ function userComment(contactId: string, body: string, attachmentUrls: string[]) 
   };
 }
 const WRITE = { idempotent: false } as const;
+
+// A read that finds nothing is an answer, not an error.
+function undefinedIfMissing(error: unknown): undefined {
+  if (error instanceof IntercomNotFoundError) return undefined;
+  throw error;
+}
 
 // Typed Intercom operations the features need. Every call goes through IntercomGateway
 // (timeouts, rate limit, breaker, error mapping); admin actions act as the configured admin.
@@ -86,16 +92,18 @@ export class IntercomService {
         ),
       WRITE,
     );
-    if (!message.conversation_id) throw new AppError('service_unavailable', 'Intercom did not return a conversation');
+    if (!message.conversation_id) throw new IntercomUnavailableError('Intercom did not return a conversation');
     return message.conversation_id;
   }
 
-  getConversation(conversationId: string): Promise<IntercomConversation> {
-    return this.gateway.call(
-      'conversations.find',
-      (client, options) => client.conversations.find({ conversation_id: conversationId, display_as: 'html' }, options),
-      READ,
-    );
+  getConversation(conversationId: string): Promise<IntercomConversation | undefined> {
+    return this.gateway
+      .call(
+        'conversations.find',
+        (client, options) => client.conversations.find({ conversation_id: conversationId, display_as: 'html' }, options),
+        READ,
+      )
+      .catch(undefinedIfMissing);
   }
 
   // Every page (150 a page, Intercom's maximum; at most SEARCH_MAX_PAGES): Intercom's search takes
@@ -253,25 +261,32 @@ export class IntercomService {
     return found;
   }
 
-  async getTicket(ticketId: string): Promise<IntercomTicket> {
-    const ticket = await this.gateway.call('tickets.get', (client, options) => client.tickets.get({ ticket_id: ticketId }, options), READ);
-    if (!ticket) throw new AppError('not_found', 'Not found');
-    return withTicketStateObject(ticket);
+  async getTicket(ticketId: string): Promise<IntercomTicket | undefined> {
+    const ticket = await this.gateway
+      .call('tickets.get', (client, options) => client.tickets.get({ ticket_id: ticketId }, options), READ)
+      .catch(undefinedIfMissing);
+    return ticket ? withTicketStateObject(ticket) : undefined;
   }
 
+  // Intercom answers a customer's reply to a ticket that takes none (back-office, tracker) with a
+  // 400: IntercomRepliesRefusedError.
   replyToTicketAsUser(ticketId: string, contactId: string, body: string, attachmentUrls: string[] = []): Promise<Intercom.TicketReply> {
-    return this.gateway.call(
-      'tickets.reply',
-      (client, options) =>
-        client.tickets.reply(
-          {
-            ticket_id: ticketId,
-            body: userComment(contactId, body, attachmentUrls),
-          },
-          options,
-        ),
-      WRITE,
-    );
+    return this.gateway
+      .call(
+        'tickets.reply',
+        (client, options) =>
+          client.tickets.reply(
+            {
+              ticket_id: ticketId,
+              body: userComment(contactId, body, attachmentUrls),
+            },
+            options,
+          ),
+        WRITE,
+      )
+      .catch((error: unknown) => {
+        throw error instanceof IntercomRejectedError && error.isStatus(400) ? new IntercomRepliesRefusedError() : error;
+      });
   }
 
   async updateTicketState(ticketId: string, ticketStateId: string): Promise<IntercomTicket> {
@@ -281,7 +296,7 @@ export class IntercomService {
         client.tickets.update({ ticket_id: ticketId, ticket_state_id: ticketStateId, open: true, admin_id: Number(this.adminId) }, options),
       WRITE,
     );
-    if (!ticket) throw new AppError('not_found', 'Not found');
+    if (!ticket) throw new IntercomNotFoundError();
     return ticket;
   }
 

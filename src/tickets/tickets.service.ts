@@ -7,7 +7,7 @@ import { CsatService } from '../csat/csat.service';
 import { OwnWriteEvents } from '../events/own-write-events';
 import { FilesService } from '../files/files.service';
 import { isShownToCustomer } from '../conversations/conversation-snapshot';
-import { IntercomRejectedError } from '../intercom/intercom.gateway';
+import { IntercomRepliesRefusedError } from '../intercom/intercom-errors';
 import { type IntercomTicket, IntercomService } from '../intercom/intercom.service';
 import type { MessageDto } from '../messages/message.dto';
 import { toMessage, toVisibleMessages } from '../messages/message.mapper';
@@ -81,7 +81,7 @@ export class TicketsService {
       const part = await this.intercom
         .replyToTicketAsUser(ticket.id, contactId, textToHtml(input.body), attachmentUrls)
         .catch((error: unknown) => {
-          if (error instanceof IntercomRejectedError && error.upstreamStatus === 400) throw new AppError('conflict', NO_USER_REPLIES);
+          if (error instanceof IntercomRepliesRefusedError) throw new AppError('conflict', NO_USER_REPLIES);
           throw error;
         });
       const partId = part.id ?? '';
@@ -162,10 +162,8 @@ export class TicketsService {
   // Missing and someone else's answer the same 404.
   private async ownTicket(contactId: string, ticketId: string): Promise<IntercomTicket> {
     if (!TICKET_ID.test(ticketId)) throw notFound('Ticket');
-    const ticket = await this.intercom.getTicket(ticketId).catch((error: unknown) => {
-      throw error instanceof AppError && error.code === 'not_found' ? notFound('Ticket') : error;
-    });
-    if (!isOwnTicket(ticket, contactId)) throw notFound('Ticket');
+    const ticket = await this.intercom.getTicket(ticketId);
+    if (!ticket || !isOwnTicket(ticket, contactId)) throw notFound('Ticket');
     return ticket;
   }
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { TestStack } from './stack';
-import { waitFor } from './fake-telegram';
+import { waitFor } from './wait';
 
 export interface LoggedRow {
   seq: number;

@@ -66,13 +66,3 @@ export const botBlocked: ScriptedResponse = {
   status: 403,
   body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
 };
-
-export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,6 +1,6 @@
 import { EventSource } from 'eventsource';
 import { SseParser } from '../../packages/sdk/src/sse';
-import { waitFor } from './fake-telegram';
+import { waitFor } from './wait';
 
 export interface ReceivedEvent {
   id: string;
