@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { freePort } from '../src/database/embedded-postgres';
-import { waitFor } from './helpers/fake-telegram';
+import { waitFor } from './helpers/wait';
 import { scrapeMetrics } from './helpers/prometheus';
 import { startTestStack, type TestStack } from './helpers/stack';
 
