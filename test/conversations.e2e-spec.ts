@@ -75,6 +75,65 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     expect(parts.some((part) => part.part_type === 'note' && String(part.body).includes('payments › refund'))).toBe(true);
   });
 
+  // Each reason.main becomes a workspace-wide Intercom tag: without CONVERSATION_TOPICS, a short
+  // plain-text label only (#15 item 10c).
+  it.each([
+    ['markup', '<b>VIP</b>'],
+    ['a quote', 'say "hi"'],
+    ['a bidi override', 'pay\u202ements'],
+    ['a zero-width space', 'pay\u200bments'],
+    ['a control character', 'pay\u0007ments'],
+    ['a line break', 'pay\nments'],
+    ['a leading space', ' payments'],
+    ['an emoji', 'payments 💸'],
+    ['101 characters', 'a'.repeat(101)],
+  ])('refuses a reason.main with %s (400 naming reason.main), and opens nothing in Intercom', async (_what, main) => {
+    stack.emulator.control.resetRequests();
+    const response = await api(alice, 'POST', '', { reason: { main } });
+    expect(response).toMatchObject({ status: 400, body: { error: 'validation_error', message: expect.stringContaining('reason.main') } });
+    expect(stack.emulator.control.count('POST', '/conversations')).toBe(0);
+  });
+
+  it('takes a plain-text label in any script with basic punctuation as reason.main', async () => {
+    for (const main of ['Card declined (twice)', 'Платежи: возврат', 'カード', "Refund - it's late!"]) {
+      const conversation = await create(alice, { reason: { main } });
+      const inIntercom = await stack.emulator.operator.call<Json>('GET', `/conversations/${conversation.id}`);
+      expect(inIntercom.tags.tags.map((tag: Json) => tag.name)).toContain(`topic:${main}`);
+    }
+  });
+
+  describe('with CONVERSATION_TOPICS', () => {
+    let listed: TestApp;
+    beforeAll(async () => {
+      listed = await startTestApp({
+        DATABASE_URL: stack.app.config.database.url,
+        INTERCOM_BASE_URL: stack.emulator.url,
+        CONVERSATION_TOPICS: 'payments, cards,Card limits',
+      });
+    });
+    afterAll(() => listed.close());
+
+    it('takes only a listed topic as reason.main, and the OpenAPI document lists them as its enum', async () => {
+      const token = await sessionTokenFor(listed, 'alice');
+      const post = (main: string) => callJson(`${listed.url}/api/conversations`, 'POST', token, { reason: { main } });
+      expect((await post('Card limits')).status).toBe(201);
+      for (const main of ['refunds', 'Payments', 'card']) {
+        expect(await post(main)).toMatchObject({
+          status: 400,
+          body: { error: 'validation_error', message: 'reason.main must be one of: payments, cards, Card limits' },
+        });
+      }
+      // The shape's own rules still come first.
+      expect((await post('<b>payments</b>')).body.message).toContain('plain-text label');
+      const document = (await (await fetch(`${listed.url}/docs/json`)).json()) as Json;
+      const main = document.components.schemas.ConversationReasonDto.properties.main;
+      expect(main).toMatchObject({ enum: ['payments', 'cards', 'Card limits'], pattern: expect.any(String), maxLength: 100 });
+      expect(main).not.toHaveProperty('x-enum-from');
+      const unlisted = (await (await fetch(`${stack.app.url}/docs/json`)).json()) as Json;
+      expect(unlisted.components.schemas.ConversationReasonDto.properties.main).not.toHaveProperty('enum');
+    });
+  });
+
   it('keeps a created conversation when a later step fails, so a retry never opens a second one', async () => {
     // The topic note and tag (POST /conversations/{id}/…) fail; the conversation itself is created.
     stack.emulator.control.addFault({ method: 'POST', path: '/conversations/', status: 500 });

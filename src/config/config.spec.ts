@@ -20,6 +20,24 @@ const PRODUCTION: NodeJS.ProcessEnv = {
 };
 
 describe('loadConfig', () => {
+  it('reads CONVERSATION_TOPICS as trimmed plain-text labels, refusing others at boot', () => {
+    expect(loadConfig({}).conversations.topics).toBeUndefined();
+    expect(loadConfig({ CONVERSATION_TOPICS: ' payments, cards ,Card limits (daily)' }).conversations.topics).toEqual([
+      'payments',
+      'cards',
+      'Card limits (daily)',
+    ]);
+    for (const [value, message] of [
+      ['payments,,cards', 'CONVERSATION_TOPICS: "" is not a plain-text label'],
+      ['payments,<b>vip</b>', 'CONVERSATION_TOPICS: "<b>vip</b>" is not a plain-text label'],
+      ['pay\u202ements', 'is not a plain-text label'],
+      [`${'x'.repeat(101)}`, 'is not a plain-text label'],
+      ['cards,payments,cards', 'CONVERSATION_TOPICS: "cards" is listed twice'],
+    ]) {
+      expect(() => loadConfig({ CONVERSATION_TOPICS: value })).toThrow(message);
+    }
+  });
+
   it('gives a complete dev configuration from an empty environment in development', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({

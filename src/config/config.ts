@@ -1,5 +1,6 @@
 import { parseCorsOrigins } from './cors-origins';
 import { ConfigError, EnvReader } from './env-reader';
+import { TOPIC_MAX_LENGTH, isTopicLabel } from '../common/topic-label';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -61,7 +62,8 @@ export interface AppConfig {
   files: { linkSecret: string; linkTtlSeconds: number; maxFileBytes: number; maxFilesPerMessage: number };
   rateLimit: { perMinute: number; pollPerMinute: number; uploadPerMinute: number };
   poll: { freshnessMs: number; maxSnapshots: number };
-  conversations: { topicTagPrefix: string; metaMaxValueLength: number };
+  // topics: the allowed `reason.main` values (CONVERSATION_TOPICS); unset = any plain-text label.
+  conversations: { topicTagPrefix: string; metaMaxValueLength: number; topics: string[] | undefined };
   emulatorPort: number;
   // The reference Mini App (apps/tma) served at /tma/, and its dev-only sign-in (POST /auth/dev).
   tma: { dir: string; devSignIn: boolean };
@@ -326,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     conversations: {
       topicTagPrefix: read.string('TOPIC_TAG_PREFIX', 'topic:'),
       metaMaxValueLength: read.int('META_MAX_VALUE_LENGTH', 200, { min: 8, max: 2000 }),
+      topics: conversationTopics(read.optionalString('CONVERSATION_TOPICS')),
     },
     emulatorPort: read.int('EMULATOR_PORT', 4010, { min: 0, max: 65535 }),
     tma: { dir: read.string('TMA_DIR', 'apps/tma/dist'), devSignIn },
@@ -379,4 +382,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('HOST_JWT_SECRET or HOST_JWKS_URL must be set');
   }
   return config;
+}
+
+// CONVERSATION_TOPICS: comma-separated, each a label that `reason.main` could also be without the list.
+function conversationTopics(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const topics = raw.split(',').map((topic) => topic.trim());
+  for (const topic of topics) {
+    if (!isTopicLabel(topic)) {
+      throw new ConfigError(
+        `CONVERSATION_TOPICS: "${topic}" is not a plain-text label (1 to ${TOPIC_MAX_LENGTH} letters, digits, spaces and . , : ; ! ? ' & ( ) + / - _)`,
+      );
+    }
+  }
+  const duplicate = topics.find((topic, index) => topics.indexOf(topic) !== index);
+  if (duplicate !== undefined) throw new ConfigError(`CONVERSATION_TOPICS: "${duplicate}" is listed twice`);
+  return topics;
 }

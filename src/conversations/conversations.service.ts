@@ -95,6 +95,11 @@ export class ConversationsService {
 
   async create(user: SessionUser, dto: CreateConversationDto, clientIp: string): Promise<ConversationDetailDto> {
     if (!dto.body && !dto.reason) throw new AppError('validation_error', 'body or reason is required');
+    // Each topic becomes a workspace-wide Intercom tag: with a configured list, only those.
+    const topics = this.config.conversations.topics;
+    if (dto.reason && topics && !topics.includes(dto.reason.main)) {
+      throw new AppError('validation_error', `reason.main must be one of: ${topics.join(', ')}`);
+    }
     const attachments = await this.files.attachmentsFor(user.userId, dto.attachmentIds ?? []);
     const contactId = await this.intercom.contactIdFor(user);
     const conversationId = await this.clientMessages.runOnce<string>(

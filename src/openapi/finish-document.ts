@@ -3,7 +3,15 @@ import { ERROR_CODES, type ErrorCode, STATUS_BY_CODE } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { SAFE_TEXT_PATTERN } from '../common/safe-text';
 import type { DeclaredError } from './api-errors.decorator';
-import { CONFIG_LIMIT, type ConfigLimit, ONE_OF_REQUIRED, OPEN_SCHEMAS, SAFE_TEXT_EXTENSION } from './schema.decorators';
+import {
+  CONFIG_ENUM,
+  CONFIG_LIMIT,
+  type ConfigEnum,
+  type ConfigLimit,
+  ONE_OF_REQUIRED,
+  OPEN_SCHEMAS,
+  SAFE_TEXT_EXTENSION,
+} from './schema.decorators';
 
 // @nestjs/swagger exports the document type but not its parts.
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
@@ -62,7 +70,11 @@ export function finishDocument(document: OpenAPIObject, facts: Map<string, Route
     }
   }
   const limits: Record<ConfigLimit, number> = { MAX_FILES_PER_MSG: config.files.maxFilesPerMessage };
-  walkSchemas(document, (schema) => applyConfigLimit(schema, limits));
+  const lists: Record<ConfigEnum, string[] | undefined> = { CONVERSATION_TOPICS: config.conversations.topics };
+  walkSchemas(document, (schema) => {
+    applyConfigLimit(schema, limits);
+    applyConfigEnum(schema, lists);
+  });
   closeRequestSchemas(document);
   requireSafeText(document);
   return document;
@@ -125,6 +137,14 @@ function applyConfigLimit(schema: Schema, limits: Record<ConfigLimit, number>): 
   if (!limit) return;
   schema.maxItems = limits[limit];
   delete schema[CONFIG_LIMIT];
+}
+
+function applyConfigEnum(schema: Schema, lists: Record<ConfigEnum, string[] | undefined>): void {
+  const list = schema[CONFIG_ENUM] as ConfigEnum | undefined;
+  if (!list) return;
+  const values = lists[list];
+  if (values) schema.enum = [...values];
+  delete schema[CONFIG_ENUM];
 }
 
 // Visits every schema object in the document (components, parameters, bodies, responses).

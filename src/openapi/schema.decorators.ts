@@ -22,6 +22,12 @@ export const CONFIG_LIMIT = 'x-max-items-from';
 export type ConfigLimit = 'MAX_FILES_PER_MSG';
 export const maxItemsFrom = (limit: ConfigLimit): Record<string, ConfigLimit> => ({ [CONFIG_LIMIT]: limit });
 
+// Like CONFIG_LIMIT, for a string that must be one of a configured list when the list is set: finishDocument
+// writes the list into `enum` (and drops the marker when it is unset).
+export const CONFIG_ENUM = 'x-enum-from';
+export type ConfigEnum = 'CONVERSATION_TOPICS';
+export const enumFrom = (list: ConfigEnum): Record<string, ConfigEnum> => ({ [CONFIG_ENUM]: list });
+
 // On a request object with free keys (a map, or additionalProperties: true): whether the server refuses U+0000 and
 // unpaired surrogates in its keys and strings (true), or stores them cleaned (false). finishDocument
 // requires one or the other.

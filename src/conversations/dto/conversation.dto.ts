@@ -3,19 +3,24 @@ import { Type } from 'class-transformer';
 import { IsObject, IsString, Matches, ValidateNested } from 'class-validator';
 import { Optional } from '../../common/optional';
 import { SAFE_NOT_BLANK_PATTERN } from '../../common/safe-text';
-import { RequiresOneOf, SAFE_TEXT_EXTENSION } from '../../openapi/schema.decorators';
+import { RequiresOneOf, SAFE_TEXT_EXTENSION, enumFrom } from '../../openapi/schema.decorators';
 import { TextLength } from '../../common/text-length';
 import { IsAttachmentIds } from '../../files/dto/files.dto';
 import { MessageDto } from '../../messages/message.dto';
 import { IsClientMessageId, MESSAGE_BODY_MAX, NOT_BLANK } from '../../messages/reply.dto';
+import { TOPIC_LABEL, TOPIC_MAX_LENGTH } from '../../common/topic-label';
 
 export class ConversationReasonDto {
   @ApiProperty({
     example: 'payments',
-    description: 'One of CONVERSATION_TOPICS when that is set (else 400), else a short plain-text label',
+    pattern: TOPIC_LABEL.source,
+    description:
+      "Becomes an Intercom tag: one of CONVERSATION_TOPICS when that is set (the enum; else 400), otherwise a short plain-text label: letters, digits, spaces and . , : ; ! ? ' & ( ) + / - _, starting with a letter or digit, not ending with a space",
+    ...enumFrom('CONVERSATION_TOPICS'),
   })
   @IsString()
-  @TextLength(1, 100)
+  @TextLength(1, TOPIC_MAX_LENGTH)
+  @Matches(TOPIC_LABEL, { message: 'main must be a plain-text label (letters, digits, spaces, basic punctuation)' })
   main!: string;
 
   @ApiPropertyOptional({ example: 'card_declined' })

@@ -609,7 +609,7 @@ export interface components {
         };
         ConversationReasonDto: {
             /**
-             * @description One of CONVERSATION_TOPICS when that is set (else 400), else a short plain-text label
+             * @description Becomes an Intercom tag: one of CONVERSATION_TOPICS when that is set (the enum; else 400), otherwise a short plain-text label: letters, digits, spaces and . , : ; ! ? ' & ( ) + / - _, starting with a letter or digit, not ending with a space
              * @example payments
              */
             main: string;
@@ -648,7 +648,7 @@ export interface components {
             body?: string;
             /** @description Idempotency key: a retry with the same id returns the first result and posts nothing new */
             clientMessageId?: string;
-            /** @description Client context for the Intercom contact: appVersion, platform, osVersion, locale, device, browser, timezone, screen (strings, each capped at META_MAX_VALUE_LENGTH, default 200). Other keys are ignored. The client IP is taken from the request. */
+            /** @description Client context for the Intercom contact: appVersion, platform, osVersion, locale, device, browser, timezone, screen (strings, each capped at META_MAX_VALUE_LENGTH, default 200). Other keys are ignored. The client IP is taken from the request. No key or string in it may contain U+0000 or an unpaired surrogate (400). */
             meta?: {
                 [key: string]: unknown;
             };
@@ -758,7 +758,7 @@ export interface components {
             token: string;
         };
         IntercomNotificationDataDto: {
-            /** @description The object the event is about (conversation, ticket, contact, …) */
+            /** @description The object the event is about (conversation, ticket, contact, …). Text Postgres cannot store (U+0000, unpaired surrogates) is kept as U+FFFD. */
             item: {
                 [key: string]: unknown;
             };
@@ -1296,6 +1296,16 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDetailDto"];
                 };
             };
+            /** @description `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
             401: {
                 headers: {
@@ -1370,7 +1380,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloseResponseDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1657,7 +1667,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1953,7 +1963,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2787,6 +2797,16 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDetailDto"];
                 };
             };
+            /** @description `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `unauthorized`: missing, invalid, expired or wrong-algorithm session token */
             401: {
                 headers: {
@@ -3403,6 +3423,16 @@ export interface operations {
                     "image/webp": string;
                     "text/plain; charset=utf-8": string;
                     "video/mp4": string;
+                };
+            };
+            /** @description `validation_error`: body, query or path fails the schema (the message names the field) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description `forbidden`: missing, malformed, forged or expired signature */
