@@ -56,10 +56,11 @@ export class ConversationStarterService {
       dto.body ?? topic!,
       onCreate.map((attachment) => attachment.url),
     );
-    // Recorded before anything else can fail: its opening message is then hidden on every read.
+    // The conversation exists: recorded for idempotency before any other step can fail (#15 item 4).
+    await created(conversationId);
+    // Then at once, so that its opening message is hidden on every read.
     if (!dto.body && dto.reason)
       await this.topics.insert({ conversationId, userId: user.userId, main: dto.reason.main, sub: dto.reason.sub ?? null });
-    await created(conversationId);
     if (topic) {
       // For operators only: a failure is logged, the customer's conversation stands.
       await this.intercom

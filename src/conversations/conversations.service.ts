@@ -13,7 +13,7 @@ import { IntercomUnavailableError } from '../intercom/intercom-errors';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
 import { ClientMessagesService } from '../messages/client-messages.service';
 import type { MessageDto } from '../messages/message.dto';
-import { textToHtml } from '../messages/message.mapper';
+import { textToHtml, toMessage } from '../messages/message.mapper';
 import type { ReplyDto } from '../messages/reply.dto';
 import { UserLanguagesService } from '../notifications/user-languages.service';
 import { type OperatorMessage, UnreadIndexService } from '../unread/unread-index.service';
@@ -229,8 +229,15 @@ export class ConversationsService {
     const contactId = await this.intercom.contactIdFor(user);
     return this.clientMessages.runOnce(
       { userId: user.userId, clientMessageId: key.clientMessageId, scope: key.scope, targetId: conversationId },
-      async () => {
+      async (checkpoint) => {
         let conversation = await send(contactId);
+        const part = this.newestUserPart(conversation, contactId);
+        const partId = part?.id;
+        // Intercom holds the message: from here a retry gets it back, whatever fails below (#15 item 4).
+        if (part && partId) {
+          const labels = new Map(key.clientMessageId ? [[partId, key.clientMessageId]] : []);
+          await checkpoint({ result: toMessage(part, labels), partId });
+        }
         // Intercom reopens on a customer reply; make sure of it so the customer is never talking to a closed door.
         if (snapshot.state === 'closed' && conversation.state === 'closed') {
           // Best effort: the reply is posted either way, and failing now would invite a duplicate.
@@ -239,7 +246,6 @@ export class ConversationsService {
             return conversation;
           });
         }
-        const partId = this.newestUserPartId(conversation, contactId);
         if (key.clientMessageId && partId) this.snapshots.rememberClientMessage(conversationId, partId, key.clientMessageId);
         const change = await this.snapshots.applyOwnWrite(conversation);
         const stored = change.current.messages.find((candidate) => candidate.id === partId);
@@ -264,11 +270,11 @@ export class ConversationsService {
     return snapshot;
   }
 
-  private newestUserPartId(conversation: IntercomConversation, contactId: string): string | undefined {
+  private newestUserPart(conversation: IntercomConversation, contactId: string) {
     const parts = conversation.conversation_parts?.conversation_parts ?? [];
     for (let index = parts.length - 1; index >= 0; index -= 1) {
       const part = parts[index];
-      if (part.part_type === 'comment' && part.author?.type === 'user' && (!part.author.id || part.author.id === contactId)) return part.id;
+      if (part.part_type === 'comment' && part.author?.type === 'user' && (!part.author.id || part.author.id === contactId)) return part;
     }
     return undefined;
   }

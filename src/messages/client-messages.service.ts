@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type Repository } from 'typeorm';
 import { AppError } from '../common/errors';
+import { storableJson } from '../common/safe-text';
 import { ClientMessage } from './client-message.entity';
 
 export interface IdempotencyKey {
@@ -24,12 +25,35 @@ const WAIT_STEP_MS = 100;
 const MAX_WAIT_MS = 15_000;
 // A pending row this old belongs to an attempt that died (crash, timeout): a retry takes it over.
 const STALE_AFTER_MS = 60_000;
+// Writing the result is retried at once a few times (a dropped connection, a failover)...
+const RECORD_ATTEMPTS_MS = [0, 100, 400];
+// ...then in the background until the database takes it; meanwhile this process answers retries.
+const FLUSH_RETRY_MS = [1_000, 5_000, 15_000];
+// Bounds the memory a long database outage can take; beyond it the oldest results are dropped.
+const MAX_UNRECORDED = 10_000;
+
+interface Unrecorded {
+  outcome: WorkResult<unknown>;
+  attempts: number;
+}
 
 // Runs a write to Intercom at most once per (user, clientMessageId) and replays its result to
 // every retry — sequential or racing — including retries whose first response was lost.
 @Injectable()
-export class ClientMessagesService {
+export class ClientMessagesService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(ClientMessagesService.name);
+  // Results Intercom accepted that the database did not take yet, by row id (#15 item 4).
+  private readonly unrecorded = new Map<string, Unrecorded>();
+  private flushTimer: NodeJS.Timeout | undefined;
+
   constructor(@InjectRepository(ClientMessage) private readonly rows: Repository<ClientMessage>) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.flush();
+    if (this.unrecorded.size > 0) this.logger.error({ count: this.unrecorded.size }, 'Stopping with message results not recorded');
+  }
 
   // `work` may call `checkpoint` right after its first write to Intercom: from then on a retry
   // replays that result even if a later step of the same attempt fails.
@@ -63,31 +87,84 @@ export class ClientMessagesService {
     return new Map(rows.filter((row) => row.partId).map((row) => [row.partId!, row.clientMessageId]));
   }
 
+  // Once `work` has checkpointed, Intercom holds the message: from then on nothing may free the key,
+  // and a failure to write the result (the checkpoint's or the final one) never fails the send.
   private async perform<T>(rowId: string, work: Work<T>): Promise<T> {
     let checkpointed = false;
-    const record = (outcome: WorkResult<T>) =>
-      this.rows.update(
-        { id: rowId },
-        {
-          state: 'done',
-          result: outcome.result as object,
-          partId: outcome.partId ?? null,
-          ...(outcome.targetId ? { targetId: outcome.targetId } : {}),
-        },
-      );
     let outcome: WorkResult<T>;
     try {
       outcome = await work(async (partial) => {
-        await record(partial);
         checkpointed = true;
+        await this.record(rowId, partial);
       });
     } catch (error) {
       // Nothing was written to Intercom: free the key so the client's retry can proceed.
       if (!checkpointed) await this.rows.delete({ id: rowId, state: 'pending' });
       throw error;
     }
-    await record(outcome);
+    await this.record(rowId, outcome);
     return outcome.result;
+  }
+
+  // Writes the result, retrying briefly; if the database still refuses, keeps it here (answering
+  // retries from memory) and keeps trying in the background. Never throws.
+  private async record(rowId: string, outcome: WorkResult<unknown>): Promise<void> {
+    let failure: unknown;
+    for (const delayMs of RECORD_ATTEMPTS_MS) {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      try {
+        await this.write(rowId, outcome);
+        this.unrecorded.delete(rowId);
+        return;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    this.logger.error({ err: failure, rowId }, 'Could not record a sent message; retrying in the background');
+    this.unrecorded.delete(rowId);
+    this.unrecorded.set(rowId, { outcome, attempts: 0 });
+    while (this.unrecorded.size > MAX_UNRECORDED) {
+      const [oldest] = this.unrecorded.keys();
+      this.unrecorded.delete(oldest);
+      this.logger.error({ rowId: oldest }, 'Dropped an unrecorded message result: a retry of it may post it again');
+    }
+    this.scheduleFlush(FLUSH_RETRY_MS[0]);
+  }
+
+  private async write(rowId: string, outcome: WorkResult<unknown>): Promise<void> {
+    await this.rows.update(
+      { id: rowId },
+      {
+        state: 'done',
+        // Intercom's text may hold what jsonb cannot store: a result must never fail to be kept.
+        result: storableJson(outcome.result) as object,
+        partId: outcome.partId ?? null,
+        ...(outcome.targetId ? { targetId: outcome.targetId } : {}),
+      },
+    );
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush().then(() => {
+        if (this.unrecorded.size === 0) return;
+        const attempts = Math.min(...[...this.unrecorded.values()].map((entry) => entry.attempts));
+        this.scheduleFlush(FLUSH_RETRY_MS[Math.min(attempts, FLUSH_RETRY_MS.length - 1)]);
+      });
+    }, delayMs).unref();
+  }
+
+  private async flush(): Promise<void> {
+    for (const [rowId, entry] of [...this.unrecorded]) {
+      try {
+        await this.write(rowId, entry.outcome);
+        this.unrecorded.delete(rowId);
+      } catch {
+        entry.attempts += 1;
+      }
+    }
   }
 
   private async awaitExisting<T>(key: IdempotencyKey, work: Work<T>): Promise<T> {
@@ -99,6 +176,9 @@ export class ClientMessagesService {
         throw new AppError('conflict', 'clientMessageId was already used for a different message');
       }
       if (row.state === 'done') return row.result as T;
+      // Sent by this process, its result not in the database yet: answer it, never send again.
+      const remembered = this.unrecorded.get(row.id);
+      if (remembered) return remembered.outcome.result as T;
       const takenOver = await this.rows.update(
         { id: row.id, state: 'pending', updatedAt: LessThan(new Date(Date.now() - STALE_AFTER_MS)) },
         { updatedAt: new Date() },

@@ -76,19 +76,24 @@ export class TicketsService {
     if (this.typeCategory(ticket, catalog) !== CUSTOMER_FACING) throw new AppError('conflict', NO_USER_REPLIES);
     const attachmentUrls = await this.files.signedUrlsForAttachments(user.userId, input.attachmentIds ?? []);
     const { clientMessageId } = input;
-    return this.clientMessages.runOnce({ userId: user.userId, clientMessageId, scope: 'ticket.reply', targetId: ticket.id }, async () => {
-      if (ticket.ticket_state?.category === 'resolved') await this.reopen(ticket, catalog);
-      const part = await this.intercom
-        .replyToTicketAsUser(ticket.id, contactId, textToHtml(input.body), attachmentUrls)
-        .catch((error: unknown) => {
-          if (error instanceof IntercomRepliesRefusedError) throw new AppError('conflict', NO_USER_REPLIES);
-          throw error;
-        });
-      const partId = part.id ?? '';
-      const message = toMessage(part, new Map(clientMessageId ? [[partId, clientMessageId]] : []));
-      await this.ownEvents.ticketMessage(user.userId, ticket.id, message);
-      return { result: message, partId };
-    });
+    return this.clientMessages.runOnce(
+      { userId: user.userId, clientMessageId, scope: 'ticket.reply', targetId: ticket.id },
+      async (checkpoint) => {
+        if (ticket.ticket_state?.category === 'resolved') await this.reopen(ticket, catalog);
+        const part = await this.intercom
+          .replyToTicketAsUser(ticket.id, contactId, textToHtml(input.body), attachmentUrls)
+          .catch((error: unknown) => {
+            if (error instanceof IntercomRepliesRefusedError) throw new AppError('conflict', NO_USER_REPLIES);
+            throw error;
+          });
+        const partId = part.id ?? '';
+        const message = toMessage(part, new Map(clientMessageId ? [[partId, clientMessageId]] : []));
+        // Intercom holds the reply: a retry gets this message back, whatever fails below.
+        await checkpoint({ result: message, partId });
+        await this.ownEvents.ticketMessage(user.userId, ticket.id, message);
+        return { result: message, partId };
+      },
+    );
   }
 
   // Posts the request into the caller's open conversation (or a new one) and leaves operators a
