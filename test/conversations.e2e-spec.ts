@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from './helpers/app';
 import { bearer, sessionTokenFor } from './helpers/sessions';
 import { callJson } from './helpers/http';
 import { startTestStack, type TestStack } from './helpers/stack';
+import { waitFor } from './helpers/wait';
 
 type Json = Record<string, any>;
 
@@ -183,13 +184,12 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     }
   });
 
+  // Each case opens its own conversation: none depends on another's order or leftovers.
   describe('with an operator answering in Intercom', () => {
-    let conversationId: string;
-    beforeAll(async () => {
-      conversationId = (await create(alice, { body: 'Hello?' })).id;
-    });
+    const conversation = async (body = 'Hello?'): Promise<string> => (await create(alice, { body })).id as string;
 
     it('shows an admin reply in the next poll with since, and never a note', async () => {
+      const conversationId = await conversation();
       const first = await api(alice, 'GET', `/${conversationId}/poll?since=0`);
       expect(first.status).toBe(200);
       const since = first.body.latestTimestamp as number;
@@ -220,18 +220,29 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     });
 
     it('counts unread operator messages until the user reads them', async () => {
-      const list = await api(alice, 'GET', '');
+      // A user of its own, so the list holds only this case's conversations.
+      const reader = await sessionTokenFor(stack.app, 'unread-reader');
+      const conversationId = (await create(reader, { body: 'First question' })).id as string;
+      const newer = (await create(reader, { body: 'Second question' })).id as string;
+      // Intercom's updated_at has whole seconds: the reply lands in a later one than both creates.
+      const createdSecond = Math.floor(Date.now() / 1000);
+      await waitFor(() => (Math.floor(Date.now() / 1000) > createdSecond ? true : undefined));
+      await stack.emulator.operator.reply(conversationId, 'We are looking into it');
+      await afterFreshness();
+      const list = await api(reader, 'GET', '');
       const summary = list.body.conversations.find((conversation: Json) => conversation.id === conversationId);
       expect(summary).toMatchObject({
         unreadCount: 1,
         lastMessage: expect.objectContaining({ author: expect.objectContaining({ type: 'admin' }) }),
       });
-      expect(list.body.conversations[0].id).toBe(conversationId); // most recent activity first
-      expect((await api(alice, 'POST', `/${conversationId}/read`)).status).toBe(204);
-      expect((await api(alice, 'GET', `/${conversationId}`)).body.unreadCount).toBe(0);
+      // Most recent activity first: the replied-to conversation before the newer, quiet one.
+      expect(list.body.conversations.map((conversation: Json) => conversation.id)).toEqual([conversationId, newer]);
+      expect((await api(reader, 'POST', `/${conversationId}/read`)).status).toBe(204);
+      expect((await api(reader, 'GET', `/${conversationId}`)).body.unreadCount).toBe(0);
     });
 
     it('shows snooze with snoozedUntil in ms, then reopen', async () => {
+      const conversationId = await conversation();
       const until = Math.floor(Date.now() / 1000) + 3600;
       await stack.emulator.operator.snooze(conversationId, until);
       await afterFreshness();
@@ -242,6 +253,7 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     });
 
     it('shows an operator close and the CSAT tag as rated', async () => {
+      const conversationId = await conversation();
       await stack.emulator.operator.close(conversationId);
       await stack.emulator.operator.tag(conversationId, 'csat-rated');
       await afterFreshness();
@@ -249,6 +261,10 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     });
 
     it('reopens a closed conversation when the user replies', async () => {
+      const conversationId = await conversation();
+      await stack.emulator.operator.close(conversationId);
+      await afterFreshness();
+      expect((await api(alice, 'GET', `/${conversationId}/poll`)).body.state).toBe('closed');
       const reply = await api(alice, 'POST', `/${conversationId}/reply`, { body: 'One more thing', clientMessageId: 'r-1' });
       expect(reply.status).toBe(201);
       expect(reply.body).toMatchObject({ body: 'One more thing', author: { type: 'user' }, clientMessageId: 'r-1' });
@@ -258,6 +274,7 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     });
 
     it('closes on the user’s request, acting as the configured admin', async () => {
+      const conversationId = await conversation();
       const closed = await api(alice, 'POST', `/${conversationId}/close`);
       expect(closed).toMatchObject({ status: 200, body: { state: 'closed', csatPrompt: true } });
       expect((await api(alice, 'GET', `/${conversationId}/poll`)).body.state).toBe('closed');
@@ -267,6 +284,7 @@ describe('Conversations (e2e against the Intercom emulator)', () => {
     });
 
     it('answers 404 on every route for another user’s conversation, exactly as for a missing one', async () => {
+      const conversationId = await conversation();
       const routes: [string, string, Json?][] = [
         ['GET', `/${conversationId}`],
         ['GET', `/${conversationId}/poll`],
