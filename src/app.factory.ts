@@ -16,6 +16,10 @@ import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerMiniApp } from './tma/tma-static';
 import { routeBodyLimit } from './common/route-body-limit';
+import { clientErrorHandler, frameworkErrors, multipartOnlyWhereTaken, uriLengthCap } from './common/http-layer';
+import { registerJsonBodies } from './common/json-body';
+import { sessionBeforeBody } from './auth/session-before-body';
+import { SessionTokensService } from './auth/session-tokens.service';
 
 export interface CreateAppOptions {
   // Where the logs go instead of stdout (tests read what a run logged).
@@ -33,13 +37,43 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // We log one completion line ourselves (logging.ts), under the label `requestId`.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,
+    // The HTTP layer's own refusals are the envelope too (src/common/http-layer.ts).
+    frameworkErrors,
+    clientErrorHandler,
+    // Timeouts and bounds (docs/hardening.md › 2): a client trickling bytes is cut off, and open
+    // sockets are capped. Node checks the request/headers timeouts every connectionsCheckingInterval
+    // (default 30 s, which would let a trickler live that much longer).
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    maxRequestsPerSocket: config.http.maxRequestsPerSocket,
+    http: {
+      maxHeaderSize: config.http.maxHeaderBytes,
+      headersTimeout: config.http.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+    },
+    // A path parameter is bounded by the URL cap, not by a shorter cap of its own: an over-long id
+    // is the route's answer (404 / validation_error), an over-long URL the 414.
+    routerOptions: { maxParamLength: config.http.maxUrlLength },
   });
-  // rawBody: webhook signatures are checked over the exact bytes received (src/webhooks).
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, rawBody: true });
+  // bodyParser off: our own JSON parser (bounded, src/common/json-body.ts) is the only one, plus
+  // multipart for the upload; Nest's would add application/x-www-form-urlencoded.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(new AppLogger(rootLogger));
   app.useGlobalPipes(validationPipe);
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.server.maxConnections = config.http.maxConnections;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  fastify.addHook('onRequest', uriLengthCap(config.http.maxUrlLength));
+  registerJsonBodies(fastify, config.json);
+  // Before any body is read: no session on /api/* is a 401 (not a 400 for its JSON), and only the
+  // upload takes multipart.
+  fastify.addHook('preParsing', sessionBeforeBody(app.get(SessionTokensService)));
+  fastify.addHook('preParsing', multipartOnlyWhereTaken);
   registerRequestLogging(fastify);
   // CORS preflights are answered in onRequest, before guards; also nosniff / no-store headers.
   await registerBrowserClients(fastify, config.corsOrigins);
@@ -47,10 +81,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   fastify.addHook('onRoute', routeBodyLimit);
   // http_request_duration_seconds per route template (src/metrics); also before routes exist.
   registerHttpMetrics(fastify, app.get(MetricsService));
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
   // Graceful shutdown: close() stops accepting, lets in-flight requests finish, and closes sockets
   // that were idle when it began; a keep-alive socket whose request was still running would keep
   // the server open forever, so while closing, idle sockets are closed as their responses finish.

@@ -19,6 +19,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply,
   void reply
     .status(mapped.status)
     .headers(mapped.headers)
+    .header('x-request-id', request.id)
     .header('content-type', 'application/json; charset=utf-8')
     .send({ error: mapped.code, message: mapped.message, requestId: request.id });
 }

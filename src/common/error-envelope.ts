@@ -29,6 +29,13 @@ function fromFastifyError(error: { code: string; statusCode?: number }): Mapped 
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_INVALID_TYPE':
       return { status: 400, code: 'bad_request', message: 'Unsupported or missing Content-Type', headers: {} };
+    // The client went away mid-body (or was cut off by REQUEST_TIMEOUT_MS): nobody reads this answer.
+    case 'ECONNRESET':
+      return { status: 400, code: 'bad_request', message: 'The request was aborted', headers: {} };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'bad_request', message: 'The path is not valid URL encoding', headers: {} };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'bad_request', message: 'The path is too long', headers: {} };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
       return { status: 413, code: 'payload_too_large', message: 'Request body is too large', headers: {} };
@@ -50,7 +57,15 @@ export function mapError(error: unknown): Mapped {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
-    const message = status === 404 ? 'Not found' : status >= 500 ? 'Internal error' : error.message;
+    // 415 here is Fastify's "no parser for this Content-Type" (our own 415 is an AppError).
+    const message =
+      status === 404
+        ? 'Not found'
+        : status === 415
+          ? 'Unsupported Content-Type: bodies are application/json (multipart/form-data on the upload)'
+          : status >= 500
+            ? 'Internal error'
+            : error.message;
     return { status: STATUS_BY_CODE[code] === status ? status : STATUS_BY_CODE[code], code, message, headers: {} };
   }
   if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string') {

@@ -27,19 +27,21 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 
 export const ERROR_CODES = Object.keys(STATUS_BY_CODE) as ErrorCode[];
 
-// The one error type services throw; the global filter turns it into the envelope.
+// The one error type services throw; the global filter turns it into the envelope. `httpStatus`
+// is for what the HTTP layer itself answers under a code (414 / 431 are `bad_request`).
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    private readonly httpStatus?: number,
   ) {
     super(message);
     this.name = 'AppError';
   }
 
   get status(): number {
-    return STATUS_BY_CODE[this.code];
+    return this.httpStatus ?? STATUS_BY_CODE[this.code];
   }
 }
 

@@ -42,6 +42,10 @@ export interface AppConfig {
   logFormat: 'json' | 'pretty';
   trustProxy: string | false;
   bodyLimitBytes: number;
+  // The HTTP layer's own bounds (src/common/http-layer.ts, docs/hardening.md).
+  http: HttpConfig;
+  // JSON bodies, bounded before parsing (src/common/json-body.ts); maxKeys counts keys and array items.
+  json: { maxDepth: number; maxKeys: number };
   database: { url: string | undefined; poolSize: number };
   intercom: {
     accessToken: string;
@@ -81,6 +85,24 @@ export interface AppConfig {
   // The unread index (src/unread): a cold user's index is rebuilt from Intercom at most once per refreshMs.
   unread: { refreshMs: number };
   stream: StreamConfig;
+}
+
+export interface HttpConfig {
+  // Longest request URL (path and query), in characters: longer is a 414.
+  maxUrlLength: number;
+  // Node's cap on the request line and headers together: over it is a 431.
+  maxHeaderBytes: number;
+  // The whole request (line, headers, body) must arrive within requestTimeoutMs, its headers
+  // within headersTimeoutMs (408, then the socket is closed): a client trickling bytes is cut off.
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  // A socket with no traffic either way for this long is closed (Fastify's connectionTimeout).
+  connectionTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  // Requests one keep-alive socket may carry before the server closes it (0 = no limit).
+  maxRequestsPerSocket: number;
+  // Open sockets per instance; past it new ones are refused at accept (server.maxConnections).
+  maxConnections: number;
 }
 
 // Realtime stream (src/events, api.md › Realtime events).
@@ -259,6 +281,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logFormat: read.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
     trustProxy: read.optionalString('TRUSTED_PROXY') ?? false,
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 256 * 1024, { min: 1024 }),
+    http: {
+      maxUrlLength: read.int('MAX_URL_LENGTH', 8192, { min: 256, max: 65_536 }),
+      maxHeaderBytes: read.int('MAX_HEADER_BYTES', 16_384, { min: 4096, max: 65_536 }),
+      requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 120_000, { min: 1000, max: 3_600_000 }),
+      headersTimeoutMs: read.int('HEADERS_TIMEOUT_MS', 10_000, { min: 500, max: 600_000 }),
+      connectionTimeoutMs: read.int('CONNECTION_TIMEOUT_MS', 60_000, { min: 1000, max: 3_600_000 }),
+      keepAliveTimeoutMs: read.int('KEEP_ALIVE_TIMEOUT_MS', 72_000, { min: 1000, max: 600_000 }),
+      maxRequestsPerSocket: read.int('MAX_REQUESTS_PER_SOCKET', 1000, { min: 0, max: 1_000_000 }),
+      maxConnections: read.int('MAX_CONNECTIONS', 5000, { min: 10, max: 1_000_000 }),
+    },
+    json: {
+      maxDepth: read.int('JSON_MAX_DEPTH', 32, { min: 4, max: 256 }),
+      maxKeys: read.int('JSON_MAX_KEYS', 1000, { min: 50, max: 100_000 }),
+    },
     database: {
       url: read.optionalUrl('DATABASE_URL'),
       poolSize: read.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
@@ -377,6 +413,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.metrics.port !== 0 && config.metrics.port === config.port) {
     throw new ConfigError('METRICS_PORT must differ from PORT (metrics are never served on the public port)');
+  }
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS must be <= REQUEST_TIMEOUT_MS (Node checks the headers within the request)');
+  }
+  // A live stream is silent between heartbeats: the idle-socket timeout must not cut it.
+  if (config.http.connectionTimeoutMs <= config.stream.heartbeatMs) {
+    throw new ConfigError('CONNECTION_TIMEOUT_MS must be greater than STREAM_HEARTBEAT_MS');
   }
   if (!config.hostJwt.secret && !config.hostJwt.jwksUrl) {
     throw new ConfigError('HOST_JWT_SECRET or HOST_JWKS_URL must be set');

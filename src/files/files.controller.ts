@@ -10,6 +10,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, Public, type SessionUser } from '../auth/auth.decorators';
 import { RateLimit } from '../auth/rate-limit';
@@ -24,6 +25,8 @@ export class FilesController {
 
   @Post('api/files/upload')
   @RateLimit('upload')
+  // The one route that takes multipart (src/common/http-layer.ts refuses it elsewhere).
+  @RouteConfig({ multipart: true })
   @ApiOperation({ summary: 'Upload files (multipart/form-data, one or more "file" parts)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_BODY_SCHEMA })

@@ -23,7 +23,19 @@ describe('finishDocument', () => {
       { isPublic: true, errors: [], ownAuth: [{ session: [] }, { ticket: [] }] },
     );
     expect(operation.security).toEqual([{ session: [] }, { ticket: [] }]);
-    expect(Object.keys(operation.responses).sort()).toEqual(['200', '401', '500']);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '401', '408', '414', '431', '500']);
+  });
+
+  it('documents on every operation what the HTTP layer answers before a route (408, 414, 431), as bad_request envelopes', () => {
+    const operation = finish({ responses: { 200: { description: '' } } }, { isPublic: true, errors: [] });
+    for (const status of ['408', '414', '431']) {
+      expect(operation.responses[status]).toMatchObject({
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+        headers: { 'X-Request-Id': expect.any(Object) },
+        'x-error-codes': ['bad_request'],
+      });
+    }
+    expect(operation.responses['414'].description).toContain('MAX_URL_LENGTH');
   });
 
   it("turns a bare error response declared with Nest's decorators into the envelope with its status's codes", () => {

@@ -32,7 +32,8 @@ const BODY_METHODS = new Set(['put', 'post', 'delete', 'patch']);
 // api.md › Conventions, the "when" column: used where a route does not say more.
 const WHEN: Record<ErrorCode, string> = {
   validation_error: 'body, query or path fails the schema (the message names the field)',
-  bad_request: 'malformed JSON, a Content-Type the route does not take, or an otherwise unusable request',
+  bad_request:
+    'malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request',
   unauthorized: 'missing, invalid, expired or wrong-algorithm session token',
   forbidden: 'authenticated but not allowed',
   not_found: 'does not exist or is not yours (indistinguishable)',
@@ -94,9 +95,12 @@ function finishOperation(operation: OperationObject, method: string, route: Rout
     add('bad_request');
     add(
       'payload_too_large',
-      `request body over its cap (BODY_LIMIT_BYTES, default ${config.bodyLimitBytes} bytes, unless the route says otherwise)`,
+      `request body over its cap (BODY_LIMIT_BYTES, default ${config.bodyLimitBytes} bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (${config.json.maxKeys}) keys and array items`,
     );
   }
+  // The router refuses a path parameter that is not valid percent-encoding.
+  if ((operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'path'))
+    add('bad_request', errors.get('bad_request') ?? 'a path parameter that is not valid URL encoding');
   if (operation.requestBody && 'content' in operation.requestBody && operation.requestBody.content['application/json'])
     add('validation_error');
   // Path and query strings are inputs too: U+0000 or an unpaired surrogate in one is refused.
@@ -122,6 +126,20 @@ function finishOperation(operation: OperationObject, method: string, route: Rout
         status === 429 ? { 'X-Request-Id': REQUEST_ID_HEADER, 'Retry-After': RETRY_AFTER_HEADER } : { 'X-Request-Id': REQUEST_ID_HEADER },
       content: { 'application/json': { schema: ENVELOPE } },
       'x-error-codes': codes,
+    } as ResponseObject;
+  }
+  // What the HTTP layer answers for any operation, before a route is chosen (src/common/http-layer.ts).
+  const httpLayer: [number, string][] = [
+    [408, 'the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS'],
+    [414, `the URL is longer than MAX_URL_LENGTH (default ${config.http.maxUrlLength}) characters`],
+    [431, `the request line and headers are over MAX_HEADER_BYTES (default ${config.http.maxHeaderBytes}) bytes`],
+  ];
+  for (const [status, when] of httpLayer) {
+    operation.responses[String(status)] = {
+      description: `\`bad_request\`: ${when}`,
+      headers: { 'X-Request-Id': REQUEST_ID_HEADER },
+      content: { 'application/json': { schema: ENVELOPE } },
+      'x-error-codes': ['bad_request'],
     } as ResponseObject;
   }
   for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {

@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpCode, Post, type RawBodyRequest, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -15,7 +15,8 @@ export class WebhooksController {
 
   @Post('intercom')
   @HttpCode(200)
-  @RouteConfig({ bodyLimit: WEBHOOK_BODY_LIMIT_BYTES })
+  // rawJson: the body arrives as bytes; it is parsed only once its signature is verified.
+  @RouteConfig({ bodyLimit: WEBHOOK_BODY_LIMIT_BYTES, rawJson: true })
   @ApiOperation({
     summary: 'Intercom webhook',
     description:
@@ -30,10 +31,7 @@ export class WebhooksController {
     ['validation_error', 'not an Intercom notification (type, id, topic, data.item)'],
     ['payload_too_large', 'body over 1 MB'],
   )
-  receive(
-    @Req() request: RawBodyRequest<FastifyRequest>,
-    @Headers('x-hub-signature') signature: string | undefined,
-  ): Promise<WebhookAckDto> {
-    return this.webhooks.receive(request.rawBody, signature, request.body);
+  receive(@Req() request: FastifyRequest, @Headers('x-hub-signature') signature: string | undefined): Promise<WebhookAckDto> {
+    return this.webhooks.receive(request.rawBody, signature);
   }
 }

@@ -5,6 +5,7 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import { isSafeText, storableJson, UNSAFE_TEXT_MESSAGE } from '../common/safe-text';
+import { parseJsonBody } from '../common/json-body';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
@@ -23,12 +24,16 @@ export class WebhooksService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined, body: unknown): Promise<WebhookAckDto> {
-    // Checked before the body's shape: an unsigned caller learns nothing about what we accept.
+  async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<WebhookAckDto> {
+    // Checked over the raw bytes before they are parsed: an unsigned body (up to 1 MB) costs an
+    // HMAC, never a JSON parse, and its sender learns nothing about what we accept.
     if (!rawBody || !isValidSignature(rawBody, signature, this.config.intercom.clientSecret)) {
       this.metrics.webhookEvents.inc({ topic: 'unknown', outcome: 'rejected' });
       throw new AppError('unauthorized', 'Missing or invalid webhook signature');
     }
+    // Signed by Intercom: depth still bounded (jsonb and the DTO check recurse), keys not (a
+    // conversation with many parts is large by right; its size is capped at 1 MB).
+    const body = parseJsonBody(rawBody, { maxDepth: this.config.json.maxDepth, maxKeys: undefined });
     // Intercom's "Send test" ping carries `"id": null`: acknowledge it before the schema check.
     if (isPing(body)) return { received: true, duplicate: false };
     const notification = await parseNotification(body);

@@ -156,9 +156,8 @@ export class SchemaArbitraries {
     const schema = this.resolve(input);
     const properties = (schema.properties ?? {}) as Record<string, Json>;
     const valid = this.valid(schema, { nullable: false }) as Arbitrary<Json>;
-    // A whole-body null is left out: Nest hands the DTO an empty object for it, so optional-only
-    // bodies (PUT /api/settings/notifications, clarify) accept it; #15 refuses null bodies.
-    const mutations: Arbitrary<unknown>[] = [fc.constantFrom<unknown>([], 42, 'text', true)];
+    // A whole-body null included: it is not an empty object (#15), even for optional-only bodies.
+    const mutations: Arbitrary<unknown>[] = [fc.constantFrom<unknown>(null, [], 42, 'text', true)];
     if (schema.additionalProperties === false) mutations.push(valid.map((body) => ({ ...body, unexpectedField: 1 })));
     for (const key of (schema.required ?? []) as string[]) {
       mutations.push(

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler } from 'fastify';
+import { AppError, type ErrorCode } from './errors';
+import { mapError } from './error-envelope';
+
+// What the HTTP layer answers before (or instead of) a route, as the envelope with X-Request-Id
+// like every other error (api.md › Conventions): Node's parser failures, the router's, and the
+// URL cap.
+
+const envelopeHeaders = (requestId: string) => ({
+  'content-type': 'application/json; charset=utf-8',
+  'x-content-type-options': 'nosniff',
+  'x-request-id': requestId,
+});
+
+// Fastify's `frameworkErrors`: the router's own refusals (a path parameter that is not valid URL
+// encoding, one over maxParamLength) are answered before any hook or Nest filter runs.
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = mapError(error);
+  void reply
+    .code(mapped.status)
+    .headers({ ...mapped.headers, ...envelopeHeaders(request.id) })
+    .send(JSON.stringify({ error: mapped.code, message: mapped.message, requestId: request.id }));
+}
+
+// Requests Node's HTTP parser refuses never become a request: headers over MAX_HEADER_BYTES (431),
+// a method it does not know (404, as any method no route takes), a request not received within
+// REQUEST_TIMEOUT_MS / HEADERS_TIMEOUT_MS (408), anything else malformed (400).
+function clientErrorAnswer(code: string | undefined): [number, ErrorCode, string] {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, 'bad_request', 'Request headers (or the request line) are too large'];
+    case 'HPE_INVALID_METHOD':
+      return [404, 'not_found', 'Not found'];
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, 'bad_request', 'The request was not received in time'];
+    case undefined:
+    default:
+      return [400, 'bad_request', 'Malformed HTTP request'];
+  }
+}
+
+// Fastify's `clientErrorHandler` (Node's `clientError` event): there is no request, so the
+// answer is written on the socket, which is then closed, as Node and Fastify do by default.
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset socket has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const [status, code, message] = clientErrorAnswer(error.code);
+    const requestId = randomUUID();
+    const body = JSON.stringify({ error: code, message, requestId });
+    const headers = Object.entries({
+      ...envelopeHeaders(requestId),
+      'content-length': String(Buffer.byteLength(body)),
+      connection: 'close',
+    })
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+// onRequest, first of all hooks: a URL over MAX_URL_LENGTH is a 414 before CORS, auth or a route.
+export function uriLengthCap(maxUrlLength: number): onRequestHookHandler {
+  return (request, _reply, done) => {
+    if (request.raw.url !== undefined && request.raw.url.length > maxUrlLength) {
+      done(new AppError('bad_request', `The URL is longer than ${maxUrlLength} characters`, {}, 414));
+      return;
+    }
+    done();
+  };
+}
+
+// Route config of the one route that takes multipart/form-data (the upload).
+export interface MultipartRouteConfig {
+  multipart?: boolean;
+}
+
+// preParsing: multipart/form-data is parsed lazily by the upload route itself (@fastify/multipart
+// only marks the request), so any other route would see no body at all: refuse it as a content
+// type the route does not take.
+export const multipartOnlyWhereTaken: preParsingHookHandler = (request, _reply, payload, done) => {
+  const type = request.headers['content-type'];
+  if (
+    type !== undefined &&
+    /^\s*multipart\//i.test(type) &&
+    !(request.routeOptions.config as MultipartRouteConfig | undefined)?.multipart
+  ) {
+    done(new AppError('bad_request', 'This route takes application/json, not multipart'), payload);
+    return;
+  }
+  done(null, payload);
+};
