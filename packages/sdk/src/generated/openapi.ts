@@ -1054,7 +1054,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComplaintCreatedDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1074,8 +1074,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1088,6 +1108,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1136,10 +1166,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1192,7 +1252,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDetailDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: neither body nor reason, or a field fails the schema */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: neither body nor reason, or a field fails the schema */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1222,6 +1282,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `conflict`: clientMessageId reused for a different message, or its first request still in progress */
             409: {
                 headers: {
@@ -1232,8 +1302,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1246,6 +1326,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1296,7 +1386,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDetailDto"];
                 };
             };
-            /** @description `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: a path parameter that is not valid URL encoding; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1326,10 +1416,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1380,7 +1500,7 @@ export interface operations {
                     "application/json": components["schemas"]["CloseResponseDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1410,8 +1530,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1424,6 +1564,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1477,7 +1627,7 @@ export interface operations {
                     "application/json": components["schemas"]["PollResponseDto"];
                 };
             };
-            /** @description `validation_error`: since is not a non-negative integer, or is repeated */
+            /** @description `bad_request`: a path parameter that is not valid URL encoding; `validation_error`: since is not a non-negative integer, or is repeated */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1507,10 +1657,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1565,7 +1745,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: uuid is not one of that message's quickReplyOptions (or a field fails the schema) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: uuid is not one of that message's quickReplyOptions (or a field fails the schema) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1595,6 +1775,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `conflict`: a newer quick reply replaced this one, it was answered already, or clientMessageId reused / still in progress */
             409: {
                 headers: {
@@ -1605,8 +1795,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1619,6 +1819,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1667,7 +1877,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1697,8 +1907,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1711,6 +1941,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1765,7 +2005,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1795,6 +2035,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `conflict`: clientMessageId reused for a different message, or its first request still in progress */
             409: {
                 headers: {
@@ -1805,8 +2055,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1819,6 +2079,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1881,7 +2151,7 @@ export interface operations {
                     "application/json": components["schemas"]["CsatResultDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: neither ticketId nor conversationId, or a field fails the schema */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: neither ticketId nor conversationId, or a field fails the schema */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1911,8 +2181,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -1925,6 +2215,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -1963,7 +2263,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1993,8 +2293,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2007,6 +2327,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2049,7 +2379,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeviceDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2079,8 +2409,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2093,6 +2443,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2133,7 +2493,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2153,8 +2513,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `payload_too_large`: body over 16384 bytes */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2167,6 +2547,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2233,10 +2623,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2275,7 +2695,7 @@ export interface operations {
                     "application/json": components["schemas"]["StreamTicketDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2295,8 +2715,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2309,6 +2749,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2371,7 +2821,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `validation_error`: id is not a UUID */
+            /** @description `bad_request`: a path parameter that is not valid URL encoding; `validation_error`: id is not a UUID */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2401,10 +2851,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2480,8 +2960,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `payload_too_large`: a file over MAX_FILE_MB or more than MAX_FILES_PER_MSG files; nothing is stored */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2504,6 +3004,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2562,10 +3072,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2614,10 +3154,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2660,7 +3230,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationSettingsDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2680,8 +3250,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2694,6 +3284,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2742,10 +3342,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2797,7 +3427,7 @@ export interface operations {
                     "application/json": components["schemas"]["TicketDetailDto"];
                 };
             };
-            /** @description `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: a path parameter that is not valid URL encoding; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2827,10 +3457,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2886,7 +3546,7 @@ export interface operations {
                     "application/json": components["schemas"]["ClarifyResultDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2916,8 +3576,28 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -2930,6 +3610,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -2985,7 +3675,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3015,6 +3705,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `conflict`: the ticket type takes no user replies (back-office, tracker), or clientMessageId reused or still in progress */
             409: {
                 headers: {
@@ -3025,8 +3725,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3039,6 +3749,16 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -3110,10 +3830,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -3172,10 +3922,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -3224,7 +4004,7 @@ export interface operations {
                     "application/json": components["schemas"]["DevInitDataDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3234,8 +4014,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3279,7 +4089,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3299,8 +4109,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3344,7 +4184,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionDto"];
                 };
             };
-            /** @description `bad_request`: malformed JSON, a Content-Type the route does not take, or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: malformed JSON, a body that is not a JSON object (null included), nested deeper than JSON_MAX_DEPTH, a Content-Type the route does not take (only application/json; multipart/form-data on the upload), or an otherwise unusable request; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3364,8 +4204,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise) */
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3425,7 +4295,7 @@ export interface operations {
                     "video/mp4": string;
                 };
             };
-            /** @description `validation_error`: body, query or path fails the schema (the message names the field) */
+            /** @description `bad_request`: a path parameter that is not valid URL encoding; `validation_error`: body, query or path fails the schema (the message names the field) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3447,6 +4317,36 @@ export interface operations {
             };
             /** @description `not_found`: id is not a file id, or the file is gone */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3496,6 +4396,36 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `internal_error`: unexpected; nothing internal leaks */
             500: {
                 headers: {
@@ -3525,6 +4455,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadinessDto"];
+                };
+            };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description `internal_error`: unexpected; nothing internal leaks */
@@ -3595,8 +4555,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `bad_request`: the request (line, headers and body) was not received within REQUEST_TIMEOUT_MS */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `payload_too_large`: body over 1 MB */
             413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
+            414: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `bad_request`: the request line and headers are over MAX_HEADER_BYTES (default 16384) bytes */
+            431: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
