@@ -39,8 +39,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  // This process only reads and re-queues: no metrics listener, no inbox workers.
-  const config = loadConfig({ ...process.env, METRICS_PORT: '0', WEBHOOK_WORKERS: '0' });
+  // This process only reads and re-queues: no metrics listener, no inbox workers, no job workers
+  // (a replayed CSAT tag is for the running service to apply).
+  const loaded = loadConfig({ ...process.env, METRICS_PORT: '0', WEBHOOK_WORKERS: '0' });
+  const config = { ...loaded, jobs: { ...loaded.jobs, work: false } };
   if (!config.database.url) throw new ConfigError('DATABASE_URL is required (the database of the service whose dead letters to show)');
   const app = await NestFactory.createApplicationContext(DeadLettersCliModule.forRoot(config), { logger: ['error', 'warn'] });
   try {

@@ -42,6 +42,12 @@ describe('dead letters: npm run webhooks:failed / webhooks:replay', () => {
       WEBHOOK_MAX_ATTEMPTS: '1',
       WEBHOOK_POLL_INTERVAL_MS: '100',
       CSAT_TAG_NAME: TAG,
+      CSAT_TAG_RETRY_DELAY_SECONDS: '1',
+      CSAT_TAG_RETRY_DELAY_MAX_SECONDS: '1',
+      CSAT_TAG_GIVE_UP_AFTER_SECONDS: '3',
+      // Only the tag calls fail in the outage below; the breaker must not fail the others with them.
+      INTERCOM_BREAKER_ERROR_PERCENT: '100',
+      INTERCOM_BREAKER_VOLUME: '1000',
       JOBS_POLL_INTERVAL_SECONDS: '1',
       METRICS_PORT: String(metricsPort),
       METRICS_HOST: '127.0.0.1',
@@ -92,6 +98,8 @@ describe('dead letters: npm run webhooks:failed / webhooks:replay', () => {
     expect(tagged()).toBe(false);
 
     expect((await scrapeMetrics(metricsPort)).value('webhook_inbox_failed')).toBe(1);
+    // The tag's job gives up on Intercom's 403 (a refusal, not an outage).
+    await waitFor(async () => ((await scrapeMetrics(metricsPort)).value('csat_tag_dead_letters') === 1 ? true : undefined));
     const listed = await cli(databaseUrl, 'list');
     expect(listed).toMatchObject({ code: 0, stderr: '' });
     expect(listed.stdout).toContain(`webhook:${eventId}`);
@@ -116,6 +124,43 @@ describe('dead letters: npm run webhooks:failed / webhooks:replay', () => {
     await waitFor(() => (tagged() ? true : undefined), 20_000);
     expect(await cli(databaseUrl, 'list')).toMatchObject({ code: 0, stdout: 'No dead letters.\n' });
     expect((await scrapeMetrics(metricsPort)).value('webhook_inbox_failed')).toBe(0);
+    expect((await scrapeMetrics(metricsPort)).value('csat_tag_dead_letters')).toBe(0);
+  });
+
+  it('gives a CSAT tag up after CSAT_TAG_GIVE_UP_AFTER_SECONDS of outage: listed, counted, replayed once Intercom is back', async () => {
+    const intercom = stack.app.app.get(IntercomService);
+    const contactId = await intercom.contactIdFor({ userId: 'outage-rater', telegramChatId: null, name: null, email: null });
+    const conversationId = await intercom.createConversation(contactId, 'Rate me later');
+    // Intercom is down for tags (5xx: an outage, retried), longer than the give-up window.
+    stack.emulator.control.addFault({ method: 'POST', pathRegex: '/tags$', status: 500 });
+    const rated = await fetch(`${stack.app.url}/api/csat`, {
+      method: 'POST',
+      headers: { ...bearer(await sessionTokenFor(stack.app, 'outage-rater')), 'content-type': 'application/json' },
+      body: JSON.stringify({ stars: 2, conversationId }),
+    });
+    expect(rated.status).toBe(201);
+    const { id: ratingId } = (await rated.json()) as { id: string };
+    const [given] = await waitFor(async () => {
+      const rows = await query<{ tag_error: string }>('SELECT tag_error FROM csat_ratings WHERE id = $1 AND tag_failed_at IS NOT NULL', [
+        ratingId,
+      ]);
+      return rows.length ? rows : undefined;
+    }, 30_000);
+    // The job retried (the first try was the request's own) before it gave up.
+    expect(given.tag_error).toMatch(/^gave up after [2-9]\d* attempts over \d+ s: /);
+    expect((await scrapeMetrics(metricsPort)).value('csat_tag_dead_letters')).toBe(1);
+    const listed = await cli(databaseUrl, 'list');
+    expect(listed.stdout).toContain(`csat:${ratingId}`);
+    expect(listed.stdout).toContain('gave up after');
+
+    stack.emulator.control.clearFaults();
+    expect(await cli(databaseUrl, 'replay', `csat:${ratingId}`)).toMatchObject({ code: 0, stdout: `replayed csat:${ratingId}\n` });
+    const tagged = () =>
+      stack.emulator.state.conversations
+        .get(conversationId)
+        ?.tags.some((applied) => stack.emulator.state.tags.get(applied.id)?.name === TAG);
+    await waitFor(() => (tagged() ? true : undefined), 20_000);
+    expect((await scrapeMetrics(metricsPort)).value('csat_tag_dead_letters')).toBe(0);
   });
 
   it('replays one event by id, and says so when there is no such dead letter', async () => {

@@ -103,6 +103,7 @@ describe('deploy/: Grafana dashboard and Prometheus alert rules', () => {
       'intercom_requests_total',
       'http_request_duration_seconds_count',
       'service_ready',
+      'csat_tag_dead_letters',
     ]) {
       expect(used).toContain(name);
     }
@@ -135,6 +136,8 @@ describe('deploy/: Grafana dashboard and Prometheus alert rules', () => {
       'intercom_breaker_state',
       'webhook_inbox_backlog',
       'webhook_inbox_oldest_age_seconds',
+      'webhook_inbox_failed',
+      'csat_tag_dead_letters',
       'push_sends_total',
       'stream_connections',
       'stream_events_total',

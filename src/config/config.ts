@@ -71,8 +71,9 @@ export interface AppConfig {
   emulatorPort: number;
   // The reference Mini App (apps/tma) served at /tma/, and its dev-only sign-in (POST /auth/dev).
   tma: { dir: string; devSignIn: boolean };
-  csat: { tagName: string; tagRetryDelaySeconds: number; tagRetryDelayMaxSeconds: number };
-  jobs: { pollingIntervalSeconds: number; poolSize: number };
+  csat: { tagName: string; tagRetryDelaySeconds: number; tagRetryDelayMaxSeconds: number; tagGiveUpAfterSeconds: number };
+  // work: false = this process only sends jobs (the dead-letters CLI); not an env var.
+  jobs: { pollingIntervalSeconds: number; poolSize: number; work: boolean };
   devices: { maxPerUser: number };
   // reopenState: a ticket state id, or a category whose customer-facing state is used.
   tickets: { reopenState: string; catalogTtlMs: number };
@@ -372,10 +373,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       tagName: read.string('CSAT_TAG_NAME', 'csat-rated'),
       tagRetryDelaySeconds: read.int('CSAT_TAG_RETRY_DELAY_SECONDS', 5, { min: 1 }),
       tagRetryDelayMaxSeconds: read.int('CSAT_TAG_RETRY_DELAY_MAX_SECONDS', 600, { min: 1 }),
+      // Past this, a tag Intercom still cannot take is a dead letter (listed, alerted, replayable).
+      tagGiveUpAfterSeconds: read.int('CSAT_TAG_GIVE_UP_AFTER_SECONDS', 259_200, { min: 1, max: 2_592_000 }),
     },
     jobs: {
       pollingIntervalSeconds: read.int('JOBS_POLL_INTERVAL_SECONDS', 2, { min: 1, max: 60 }),
       poolSize: read.int('JOBS_POOL_SIZE', 4, { min: 2, max: 50 }),
+      work: true,
     },
     devices: { maxPerUser: read.int('MAX_DEVICES_PER_USER', 10, { min: 1, max: 1000 }) },
     tickets: {

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { IntercomModule } from '../intercom/intercom.module';
 import { JobsModule } from '../jobs/jobs.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ComplaintsService } from './complaints.service';
+import { CsatMetrics } from './csat.metrics';
 import { CsatController } from './csat.controller';
 import { CsatService } from './csat.service';
 
 @Module({
-  imports: [IntercomModule, JobsModule],
+  imports: [IntercomModule, JobsModule, MetricsModule],
   controllers: [CsatController],
-  providers: [CsatService, ComplaintsService],
+  providers: [CsatService, ComplaintsService, CsatMetrics],
   exports: [CsatService],
 })
 export class CsatModule {}

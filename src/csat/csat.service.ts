@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { IntercomNotFoundError, IntercomRejectedError, IntercomUnavailableError } from '../intercom/intercom-errors';
 import { IntercomService } from '../intercom/intercom.service';
 import { isCustomerFacing } from '../intercom/ticket-category';
-import { JobsService } from '../jobs/jobs.service';
+import { type JobContext, JobsService } from '../jobs/jobs.service';
 import type { CreateCsatDto, CsatResultDto } from './dto/csat.dto';
 
 export const CSAT_FOLLOW_UP_QUEUE = 'csat.follow-up';
@@ -21,6 +21,8 @@ interface FollowUp {
   conversationId: string | null;
   // The rating was stored while Intercom could not confirm the caller owns the target.
   verifyOwnership: boolean;
+  // When the tag was (re)queued, Unix ms: the give-up window (CSAT_TAG_GIVE_UP_AFTER_SECONDS) runs from it.
+  queuedAt?: number;
 }
 
 export interface StoredRating {
@@ -29,9 +31,11 @@ export interface StoredRating {
   createdAt: number;
 }
 
-// A retry budget that outlives any realistic outage: backoff capped at CSAT_TAG_RETRY_DELAY_MAX_SECONDS;
-// pg-boss drops a job still waiting after its retention (14 days).
+// Retries are bounded by time (CSAT_TAG_GIVE_UP_AFTER_SECONDS), after which the tag is a dead letter;
+// this count only backs that up. The job's retention outlasts the window by a day, so pg-boss never
+// deletes a waiting job before it could give up (a deleted job would lose the tag without a trace).
 const FOLLOW_UP_RETRY_LIMIT = 10_000;
+const RETENTION_MARGIN_SECONDS = 86_400;
 
 @Injectable()
 export class CsatService implements OnApplicationBootstrap {
@@ -45,7 +49,7 @@ export class CsatService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
-    return this.jobs.work<FollowUp>(CSAT_FOLLOW_UP_QUEUE, (followUp) => this.followUp(followUp));
+    return this.jobs.work<FollowUp>(CSAT_FOLLOW_UP_QUEUE, (followUp, job) => this.followUp(followUp, job));
   }
 
   async rate(user: SessionUser, rating: CreateCsatDto): Promise<CsatResultDto> {
@@ -135,13 +139,18 @@ export class CsatService implements OnApplicationBootstrap {
   private async enqueue(followUp: FollowUp): Promise<void> {
     // The rating is stored either way; a lost enqueue costs only the Intercom tag, so it is logged, not raised.
     await this.jobs
-      .send(CSAT_FOLLOW_UP_QUEUE, followUp, {
-        retryLimit: FOLLOW_UP_RETRY_LIMIT,
-        retryDelay: this.config.csat.tagRetryDelaySeconds,
-        retryDelayMax: this.config.csat.tagRetryDelayMaxSeconds,
-        retryBackoff: true,
-        singletonKey: followUp.ratingId,
-      })
+      .send(
+        CSAT_FOLLOW_UP_QUEUE,
+        { ...followUp, queuedAt: followUp.queuedAt ?? Date.now() },
+        {
+          retryLimit: FOLLOW_UP_RETRY_LIMIT,
+          retryDelay: this.config.csat.tagRetryDelaySeconds,
+          retryDelayMax: this.config.csat.tagRetryDelayMaxSeconds,
+          retryBackoff: true,
+          retentionSeconds: this.config.csat.tagGiveUpAfterSeconds + RETENTION_MARGIN_SECONDS,
+          singletonKey: followUp.ratingId,
+        },
+      )
       .catch((error: unknown) => this.logger.error({ err: error, ratingId: followUp.ratingId }, 'Could not queue the CSAT follow-up'));
   }
 
@@ -167,16 +176,18 @@ export class CsatService implements OnApplicationBootstrap {
   }
 
   // Intercom refused the tag for good (conversation gone, or a 4xx such as a token without the
-  // tags scope): retrying cannot help until someone fixes the cause, so the rating keeps a dead letter.
-  private async giveUp(ratingId: string, error: unknown): Promise<void> {
+  // tags scope), or could not take it for CSAT_TAG_GIVE_UP_AFTER_SECONDS: retrying cannot help until
+  // someone fixes the cause, so the rating keeps a dead letter (csat_tag_dead_letters counts them).
+  private async giveUp(ratingId: string, error: unknown, retries?: string): Promise<void> {
     const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
-    const detail = error instanceof IntercomRejectedError ? error.detail : reason;
+    const cause = error instanceof IntercomRejectedError ? error.detail : reason;
+    const detail = (retries ? `${retries}: ${cause}` : cause).slice(0, 500);
     await this.dataSource.query('UPDATE csat_ratings SET tag_failed_at = now(), tag_error = $2 WHERE id = $1', [ratingId, detail]);
     this.logger.warn({ ratingId, code: error instanceof AppError ? error.code : 'unknown', detail }, 'CSAT tag given up');
   }
 
   // Job handler: throwing (Intercom still down) leaves the job for a backed-off retry.
-  private async followUp(followUp: FollowUp): Promise<void> {
+  private async followUp(followUp: FollowUp, job: JobContext): Promise<void> {
     if (followUp.verifyOwnership) {
       const user: SessionUser = { userId: followUp.userId, telegramChatId: null, name: null, email: null };
       if ((await this.ownership(user, followUp.ticketId, followUp.conversationId)) === 'not_owned') {
@@ -194,6 +205,12 @@ export class CsatService implements OnApplicationBootstrap {
       // taggable by retrying; an outage is retried.
       if (error instanceof IntercomRejectedError || error instanceof IntercomNotFoundError) {
         await this.giveUp(followUp.ratingId, error);
+        return;
+      }
+      // Still an outage: retried, until the give-up window is over.
+      const waitedSeconds = Math.round((Date.now() - (followUp.queuedAt ?? Date.now())) / 1000);
+      if (waitedSeconds >= this.config.csat.tagGiveUpAfterSeconds || job.retryCount >= FOLLOW_UP_RETRY_LIMIT) {
+        await this.giveUp(followUp.ratingId, error, `gave up after ${job.retryCount + 1} attempts over ${waitedSeconds} s`);
         return;
       }
       throw error;

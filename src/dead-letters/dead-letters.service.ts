@@ -17,8 +17,8 @@ export interface DeadLetter {
 const LIST_LIMIT = 1000;
 
 // Work that failed for good and is kept for a human: webhook events that used up
-// WEBHOOK_MAX_ATTEMPTS (webhook_events.failed_at) and CSAT tags Intercom refused for good
-// (csat_ratings.tag_failed_at). Replaying one puts it back in its queue as new: the inbox workers
+// WEBHOOK_MAX_ATTEMPTS (webhook_events.failed_at) and CSAT tags Intercom refused for good or could
+// not take within CSAT_TAG_GIVE_UP_AFTER_SECONDS (csat_ratings.tag_failed_at). Replaying one puts it back in its queue as new: the inbox workers
 // of any instance take the event at their next poll (WEBHOOK_POLL_INTERVAL_MS); the CSAT tag goes back to its durable job.
 @Injectable()
 export class DeadLettersService {

@@ -17,6 +17,8 @@ export interface JobOptions {
   retryBackoff: boolean;
   // Upper bound of a backed-off delay, seconds.
   retryDelayMax?: number;
+  // How long a job may wait (created or retry state) before pg-boss deletes it; its default is 14 days.
+  retentionSeconds?: number;
   // pg-boss's singletonKey; queues here use the standard policy, where it only labels the job
   // (dedupe at the source instead, e.g. enqueue from the request that won a unique insert).
   singletonKey?: string;
@@ -86,6 +88,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async work<T extends object>(queue: string, handler: JobHandler<T>): Promise<void> {
+    // A process that only sends (jobs.work false) must not take jobs: it would run them with its
+    // own configuration and hold them while it exits.
+    if (!this.config.jobs.work) return;
     await this.queue(queue);
     this.workedQueues.add(queue);
     await this.boss.work<T>(queue, { pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds }, async (jobs: Job<T>[]) => {

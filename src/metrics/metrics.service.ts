@@ -99,6 +99,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly csatTagDeadLetters = new Gauge({
+    name: 'csat_tag_dead_letters',
+    help: 'Dead letters: CSAT ratings whose Intercom tag was given up (refused, or not taken within CSAT_TAG_GIVE_UP_AFTER_SECONDS); npm run webhooks:failed lists them',
+    registers: [this.registry],
+  });
+
   readonly pushSends = new Counter({
     name: 'push_sends_total',
     help: 'Push deliveries by platform and outcome (delivered, failed, dead_token)',
