@@ -4,7 +4,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { FilesRetention } from '../src/files/files-retention';
 import { FilesService } from '../src/files/files.service';
+import { OBJECT_STORAGE, type ObjectStorage } from '../src/files/storage/object-storage';
 import { type TestApp, startTestApp } from './helpers/app';
 import { bmp, gif, jpeg, mp4, padded, pdf, png, rejected, utf8Text, webp } from './helpers/file-samples';
 import { type RunningS3, startS3Server } from './helpers/s3-server';
@@ -302,6 +304,127 @@ describe.each(['local disk', 's3'] as const)('Files (e2e, %s)', (storage) => {
       const tooMany = Array.from({ length: MAX_FILES + 1 }, () => crypto.randomUUID());
       await expect(service().signedUrlsForAttachments('alice', tooMany)).rejects.toMatchObject({ code: 'validation_error' });
       expect(await service().signedUrlsForAttachments('alice', [stored.id, stored.id])).toHaveLength(1);
+    });
+  });
+
+  // #15 item 10d: what one user may keep, and how long an upload that no message uses is kept.
+  describe('per-user quota and retention of unattached uploads', () => {
+    const QUOTA_MB = 2;
+    const RETENTION_HOURS = 6;
+    let limited: TestApp;
+
+    beforeAll(async () => {
+      limited = await startTestApp({
+        FILES_DIR: filesDir,
+        MAX_FILE_MB: '1',
+        FILES_USER_QUOTA_MB: String(QUOTA_MB),
+        FILES_UNATTACHED_RETENTION_HOURS: String(RETENTION_HOURS),
+        RATE_LIMIT_UPLOAD_PER_MIN: '1000',
+        ...s3?.env,
+      });
+    });
+    afterAll(() => limited.close());
+
+    const send = async (userId: string, files: Upload[]) => {
+      const form = new FormData();
+      for (const file of files) form.append('file', new Blob([file.bytes]), file.name);
+      const token = await sessionTokenFor(limited, userId);
+      return fetch(`${limited.url}/api/files/upload`, { method: 'POST', headers: bearer(token), body: form });
+    };
+    const sendOne = async (userId: string, file: Upload): Promise<string> => {
+      const response = await send(userId, [file]);
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { files: { id: string }[] }).files[0].id;
+    };
+    const database = () => limited.app.get(DataSource);
+    const usedBytes = async (userId: string): Promise<number> => {
+      const [row] = await database().query<{ used: number }[]>(
+        'SELECT coalesce(sum(size), 0)::int AS used FROM files WHERE owner_id = $1',
+        [userId],
+      );
+      return row.used;
+    };
+    const storageKey = async (id: string): Promise<string> =>
+      (await database().query<{ storage_key: string }[]>('SELECT storage_key FROM files WHERE id = $1', [id]))[0].storage_key;
+    const objectExists = (key: string) =>
+      limited.app
+        .get<ObjectStorage>(OBJECT_STORAGE)
+        .get(key)
+        .then(
+          (body) => (body.destroy(), true),
+          (error: { code?: string }) => (error.code === 'not_found' ? false : Promise.reject(error)),
+        );
+    const expectQuotaRefusal = async (response: Response) => {
+      expect(response.status).toBe(413);
+      expect(await response.json()).toMatchObject({
+        error: 'payload_too_large',
+        message: expect.stringContaining(`${QUOTA_MB} MB in total`),
+      });
+    };
+
+    it('refuses an upload past FILES_USER_QUOTA_MB with 413 and stores nothing; other users are not affected', async () => {
+      await sendOne('quota-carol', { name: 'one.png', bytes: padded(png(), MB) });
+      await sendOne('quota-carol', { name: 'two.png', bytes: padded(png(), MB - 100) });
+      const [rowsBefore, objectsBefore] = [await usedBytes('quota-carol'), (await storedObjects()).sort()];
+      await expectQuotaRefusal(await send('quota-carol', [{ name: 'three.png', bytes: padded(png(), 200) }]));
+      expect((await storedObjects()).sort()).toEqual(objectsBefore);
+      expect(await usedBytes('quota-carol')).toBe(rowsBefore);
+      expect(await usedBytes('quota-carol')).toBe(2 * MB - 100);
+      // What is left fits, to the byte.
+      await sendOne('quota-carol', { name: 'last.png', bytes: padded(png(), 100) });
+      await sendOne('quota-dave', { name: 'one.png', bytes: padded(png(), MB) });
+    });
+
+    it('lets exactly one of two parallel uploads through when only one fits', async () => {
+      await sendOne('quota-erin', { name: 'base.png', bytes: padded(png(), MB) });
+      const responses = await Promise.all([0, 1].map(() => send('quota-erin', [{ name: 'race.png', bytes: padded(png(), MB - 10) }])));
+      expect(responses.map((response) => response.status).sort()).toEqual([201, 413]);
+      await expectQuotaRefusal(responses.find((response) => response.status === 413)!);
+      expect(await usedBytes('quota-erin')).toBe(2 * MB - 10);
+    });
+
+    it('deletes uploads never attached once FILES_UNATTACHED_RETENTION_HOURS old (row and object), keeps attached and recent ones', async () => {
+      const [expired, attached, recent] = [
+        await sendOne('keeper', { name: 'expired.png', bytes: png() }),
+        await sendOne('keeper', { name: 'attached.png', bytes: png() }),
+        await sendOne('keeper', { name: 'recent.png', bytes: png() }),
+      ];
+      await limited.app.get(FilesService).signedUrlsForAttachments('keeper', [attached]);
+      await database().query(`UPDATE files SET created_at = now() - make_interval(hours => $2) WHERE id = ANY($1::uuid[])`, [
+        [expired, attached],
+        RETENTION_HOURS + 1,
+      ]);
+      const expiredKey = await storageKey(expired);
+      expect(await objectExists(expiredKey)).toBe(true);
+
+      expect(await limited.app.get(FilesRetention).sweep()).toBe(1);
+      expect(await objectExists(expiredKey)).toBe(false);
+      const rows = await database().query<{ id: string }[]>('SELECT id FROM files WHERE owner_id = $1', ['keeper']);
+      expect(rows.map((row) => row.id).sort()).toEqual([attached, recent].sort());
+      expect(await objectExists(await storageKey(attached))).toBe(true);
+      expect(await objectExists(await storageKey(recent))).toBe(true);
+      // Gone for its owner and for messages alike.
+      const token = await sessionTokenFor(limited, 'keeper');
+      expect((await fetch(`${limited.url}/api/files/${expired}`, { headers: bearer(token) })).status).toBe(404);
+      await expect(limited.app.get(FilesService).signedUrlsForAttachments('keeper', [expired])).rejects.toMatchObject({
+        code: 'not_found',
+      });
+      // A second sweep has nothing left to do.
+      expect(await limited.app.get(FilesRetention).sweep()).toBe(0);
+    });
+
+    it('finishes a sweep that stopped between claiming a row and deleting it', async () => {
+      const id = await sendOne('keeper-crash', { name: 'claimed.png', bytes: png() });
+      const key = await storageKey(id);
+      // As a sweep leaves it when the process dies after the claim.
+      await database().query('UPDATE files SET discarded_at = now() WHERE id = $1', [id]);
+      expect(await usedBytes('keeper-crash')).toBeGreaterThan(0);
+      await expect(limited.app.get(FilesService).signedUrlsForAttachments('keeper-crash', [id])).rejects.toMatchObject({
+        code: 'not_found',
+      });
+      expect(await limited.app.get(FilesRetention).sweep()).toBe(1);
+      expect(await objectExists(key)).toBe(false);
+      expect(await usedBytes('keeper-crash')).toBe(0);
     });
   });
 });

@@ -20,6 +20,16 @@ const PRODUCTION: NodeJS.ProcessEnv = {
 };
 
 describe('loadConfig', () => {
+  it('reads the per-user file quota and the retention of unattached uploads, refusing a quota below one file', () => {
+    expect(loadConfig({}).files).toMatchObject({ userQuotaBytes: 1024 * 1024 * 1024, unattachedRetentionHours: 24 });
+    expect(loadConfig({ FILES_USER_QUOTA_MB: '50', FILES_UNATTACHED_RETENTION_HOURS: '2' }).files).toMatchObject({
+      userQuotaBytes: 50 * 1024 * 1024,
+      unattachedRetentionHours: 2,
+    });
+    expect(() => loadConfig({ FILES_USER_QUOTA_MB: '10', MAX_FILE_MB: '20' })).toThrow('FILES_USER_QUOTA_MB must be >= MAX_FILE_MB');
+    expect(() => loadConfig({ FILES_UNATTACHED_RETENTION_HOURS: '0' })).toThrow('FILES_UNATTACHED_RETENTION_HOURS must be >= 1');
+  });
+
   it('reads CONVERSATION_TOPICS as trimmed plain-text labels, refusing others at boot', () => {
     expect(loadConfig({}).conversations.topics).toBeUndefined();
     expect(loadConfig({ CONVERSATION_TOPICS: ' payments, cards ,Card limits (daily)' }).conversations.topics).toEqual([

@@ -63,7 +63,16 @@ export interface AppConfig {
   hostJwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string; audience: string; maxAgeSeconds: number };
   telegram: { botToken: string; apiBaseUrl: string; initDataMaxAgeSeconds: number; miniAppUrl: string | undefined };
   storage: { s3: S3Config | undefined; localDir: string };
-  files: { linkSecret: string; linkTtlSeconds: number; maxFileBytes: number; maxFilesPerMessage: number };
+  // userQuotaBytes: what one user's stored files may take in total (FILES_USER_QUOTA_MB);
+  // unattachedRetentionHours: how long an upload never attached to a message is kept.
+  files: {
+    linkSecret: string;
+    linkTtlSeconds: number;
+    maxFileBytes: number;
+    maxFilesPerMessage: number;
+    userQuotaBytes: number;
+    unattachedRetentionHours: number;
+  };
   rateLimit: { perMinute: number; pollPerMinute: number; uploadPerMinute: number };
   poll: { freshnessMs: number; maxSnapshots: number };
   // topics: the allowed `reason.main` values (CONVERSATION_TOPICS); unset = any plain-text label.
@@ -352,6 +361,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       linkTtlSeconds: read.int('FILE_LINK_TTL_SECONDS', 86400, { min: 60 }),
       maxFileBytes: read.int('MAX_FILE_MB', 20, { min: 1, max: 1024 }) * 1024 * 1024,
       maxFilesPerMessage: read.int('MAX_FILES_PER_MSG', 10, { min: 1, max: 100 }),
+      userQuotaBytes: read.int('FILES_USER_QUOTA_MB', 1024, { min: 1, max: 1024 * 1024 }) * 1024 * 1024,
+      unattachedRetentionHours: read.int('FILES_UNATTACHED_RETENTION_HOURS', 24, { min: 1, max: 24 * 365 }),
     },
     rateLimit: {
       perMinute: read.int('RATE_LIMIT_PER_MIN', 120, { min: 1 }),
@@ -412,6 +423,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
   };
   if (production) refuseKnownSecrets(config);
+  // A quota below one file would refuse files that MAX_FILE_MB promises.
+  if (config.files.userQuotaBytes < config.files.maxFileBytes) throw new ConfigError('FILES_USER_QUOTA_MB must be >= MAX_FILE_MB');
   if (production && config.logFormat === 'pretty') {
     throw new ConfigError('LOG_FORMAT=pretty is for development (pino-pretty is not installed in production); use json');
   }

@@ -34,7 +34,10 @@ export class FilesController {
   @ApiErrors(
     ['validation_error', 'a part not named "file", no file part, or an empty file'],
     ['bad_request', 'not multipart/form-data, or the upload is malformed or interrupted'],
-    ['payload_too_large', 'a file over MAX_FILE_MB or more than MAX_FILES_PER_MSG files; nothing is stored'],
+    [
+      'payload_too_large',
+      "a file over MAX_FILE_MB, more than MAX_FILES_PER_MSG files, or the user's files would take more than FILES_USER_QUOTA_MB in total; nothing is stored",
+    ],
     ['unsupported_media_type', 'content (magic bytes) not on the allow-list; nothing is stored'],
     ['service_unavailable', 'file storage (S3) unavailable'],
   )

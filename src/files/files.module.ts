@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { FilesController } from './files.controller';
+import { FilesRetention } from './files-retention';
 import { FilesService } from './files.service';
 import { StoredFile } from './stored-file.entity';
 import { LocalDiskStorage } from './storage/local-disk-storage';
@@ -14,6 +15,7 @@ import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
   controllers: [FilesController],
   providers: [
     FilesService,
+    FilesRetention,
     {
       provide: OBJECT_STORAGE,
       inject: [APP_CONFIG],
@@ -27,6 +29,6 @@ import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
       },
     },
   ],
-  exports: [FilesService],
+  exports: [FilesService, FilesRetention],
 })
 export class FilesModule {}

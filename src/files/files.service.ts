@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { In, type Repository } from 'typeorm';
+import { type EntityManager, IsNull, type Repository } from 'typeorm';
 import { AppError, notFound } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -48,12 +48,22 @@ export class FilesService {
     if (!request.isMultipart()) throw new AppError('bad_request', 'Expected multipart/form-data with "file" parts');
     const stored: StoredFile[] = [];
     try {
+      // The quota bounds each file while it streams (an over-quota file is cut like an oversize
+      // one); the insert checks it again under a per-user lock, for uploads running in parallel.
+      let room = this.config.files.userQuotaBytes - (await this.usedBytes(this.files.manager, ownerId));
       for await (const part of fileParts(request, this.config.files)) {
         if (part.fieldname !== FILE_PART_NAME) throw new AppError('validation_error', `file parts must be named "${FILE_PART_NAME}"`);
-        stored.push(await this.storeOne(ownerId, part));
+        const file = await this.storeOne(ownerId, part, Math.max(room, 0));
+        stored.push(file);
+        room -= file.size;
       }
       if (stored.length === 0) throw new AppError('validation_error', `file: at least one "${FILE_PART_NAME}" part is required`);
-      await this.files.insert(stored);
+      await this.files.manager.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`files.quota:${ownerId}`]);
+        const adding = stored.reduce((total, file) => total + file.size, 0);
+        if ((await this.usedBytes(manager, ownerId)) + adding > this.config.files.userQuotaBytes) throw this.quotaExceeded();
+        await manager.insert(StoredFile, stored);
+      });
     } catch (error) {
       drainAbandonedBody(request.raw);
       await Promise.all(stored.map((file) => this.discardObject(file.storageKey)));
@@ -64,7 +74,7 @@ export class FilesService {
 
   // The owner's own file: S3 answers with a redirect to a short-lived presigned URL, disk with the bytes.
   async ownerDownload(ownerId: string, id: string): Promise<FileResponse> {
-    const file = await this.files.findOneBy({ id, ownerId });
+    const file = await this.files.findOneBy({ id, ownerId, discardedAt: IsNull() });
     if (!file) throw notFound('File');
     const redirectTo = await this.storage.directDownloadUrl(file.storageKey);
     if (redirectTo) return { redirectTo, headers: { 'cache-control': 'private, no-store', 'x-content-type-options': 'nosniff' } };
@@ -75,7 +85,7 @@ export class FilesService {
   async publicDownload(id: string, expiry: unknown, token: unknown): Promise<FileResponse> {
     if (!UUID.test(id)) throw notFound('File');
     if (!this.signer.verify(id.toLowerCase(), expiry, token)) throw new AppError('forbidden', 'Link is invalid or expired');
-    const file = await this.files.findOneBy({ id });
+    const file = await this.files.findOneBy({ id, discardedAt: IsNull() });
     if (!file) throw notFound('File');
     return { body: await this.storage.get(file.storageKey), headers: fileHeaders(file) };
   }
@@ -94,10 +104,20 @@ export class FilesService {
       throw new AppError('validation_error', `attachmentIds must contain at most ${this.config.files.maxFilesPerMessage} elements`);
     }
     if (!ids.every((id) => UUID.test(id))) throw new AppError('validation_error', 'attachmentIds must contain file ids (UUIDs)');
-    const owned = await this.files.find({ select: { id: true, contentType: true, name: true }, where: { id: In(ids), ownerId: userId } });
-    if (owned.length !== ids.length) throw new AppError('not_found', 'Attachment not found');
+    // Marked attached as it is handed out (before Intercom fetches the link), so the retention
+    // sweep never deletes a file a message points to; a file the sweep has claimed is not found.
+    // All or none: a request naming one missing file marks none (the transaction rolls back).
+    const owned = await this.files.manager.transaction(async (manager) => {
+      const [rows] = await manager.query<[{ id: string; content_type: string; name: string }[], number]>(
+        `UPDATE files SET attached_at = coalesce(attached_at, now())
+         WHERE id = ANY($1::uuid[]) AND owner_id = $2 AND discarded_at IS NULL RETURNING id, content_type, name`,
+        [ids, userId],
+      );
+      if (rows.length !== ids.length) throw new AppError('not_found', 'Attachment not found');
+      return rows;
+    });
     const byId = new Map(owned.map((file) => [file.id, file]));
-    return ids.map((id) => ({ url: this.signedUrl(id), contentType: byId.get(id)!.contentType, name: byId.get(id)!.name }));
+    return ids.map((id) => ({ url: this.signedUrl(id), contentType: byId.get(id)!.content_type, name: byId.get(id)!.name }));
   }
 
   signedUrl(id: string, now = Date.now()): string {
@@ -105,8 +125,12 @@ export class FilesService {
     return `${this.config.publicBaseUrl}/files/${id}?e=${expiresAt}&t=${token}`;
   }
 
-  private async storeOne(ownerId: string, part: MultipartFile): Promise<StoredFile> {
-    const upload = await validateUpload(part.file, this.config.files.maxFileBytes);
+  private async storeOne(ownerId: string, part: MultipartFile, room: number): Promise<StoredFile> {
+    const { maxFileBytes } = this.config.files;
+    const upload =
+      room < maxFileBytes
+        ? await validateUpload(part.file, room, () => this.quotaExceeded())
+        : await validateUpload(part.file, maxFileBytes);
     const ownerTag = ownerTagFor(ownerId);
     const file = this.files.create({
       id: randomUUID(),
@@ -128,6 +152,23 @@ export class FilesService {
     }
     file.size = upload.bytesRead();
     return file;
+  }
+
+  // Bytes of the owner's files, except those the retention sweep is deleting.
+  private async usedBytes(manager: EntityManager, ownerId: string): Promise<number> {
+    const [row] = await manager.query<{ used: string }[]>(
+      'SELECT coalesce(sum(size), 0) AS used FROM files WHERE owner_id = $1 AND discarded_at IS NULL',
+      [ownerId],
+    );
+    return Number(row.used);
+  }
+
+  private quotaExceeded(): AppError {
+    const { userQuotaBytes, unattachedRetentionHours } = this.config.files;
+    return new AppError(
+      'payload_too_large',
+      `Your files may take at most ${Math.floor(userQuotaBytes / (1024 * 1024))} MB in total (uploads never attached to a message are deleted after ${unattachedRetentionHours} h)`,
+    );
   }
 
   private async discardObject(key: string): Promise<void> {

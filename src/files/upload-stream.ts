@@ -24,7 +24,13 @@ export interface ValidatedUpload {
 
 // Decides the type from the first bytes, then hands out a stream of the whole file that counts
 // bytes and (for text) keeps checking UTF-8, without ever holding more than the first chunks.
-export async function validateUpload(source: Readable & { truncated?: boolean }, maxBytes: number): Promise<ValidatedUpload> {
+// `overLimit` is the error for a file past `maxBytes` (the storage quota's own message when that is
+// the tighter bound).
+export async function validateUpload(
+  source: Readable & { truncated?: boolean },
+  maxBytes: number,
+  overLimit: () => AppError = () => tooLarge(maxBytes),
+): Promise<ValidatedUpload> {
   const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const next = async (): Promise<IteratorResult<Buffer>> => iterator.next().catch(() => Promise.reject(interrupted()));
   const release = async (): Promise<void> => void (await iterator.return?.().catch(() => undefined));
@@ -43,7 +49,7 @@ export async function validateUpload(source: Readable & { truncated?: boolean },
       headBytes += result.value.length;
     }
     if (headBytes === 0) throw new AppError('validation_error', 'file is empty');
-    if (headBytes > maxBytes) throw tooLarge(maxBytes);
+    if (headBytes > maxBytes) throw overLimit();
   } catch (error) {
     await release();
     throw error;
@@ -58,7 +64,7 @@ export async function validateUpload(source: Readable & { truncated?: boolean },
   let size = 0;
   const admit = (chunk: Buffer): Buffer => {
     size += chunk.length;
-    if (size > maxBytes || source.truncated) throw tooLarge(maxBytes);
+    if (size > maxBytes || source.truncated) throw overLimit();
     if (text && !text.accept(chunk)) throw unsupportedType();
     return chunk;
   };
@@ -66,7 +72,7 @@ export async function validateUpload(source: Readable & { truncated?: boolean },
     try {
       for (const chunk of head.splice(0)) yield admit(chunk);
       for (let result = ended ? undefined : await next(); result && !result.done; result = await next()) yield admit(result.value);
-      if (source.truncated) throw tooLarge(maxBytes);
+      if (source.truncated) throw overLimit();
       if (text && !text.finish()) throw unsupportedType();
     } finally {
       await release();

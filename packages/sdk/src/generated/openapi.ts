@@ -2970,7 +2970,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: a file over MAX_FILE_MB or more than MAX_FILES_PER_MSG files; nothing is stored */
+            /** @description `payload_too_large`: a file over MAX_FILE_MB, more than MAX_FILES_PER_MSG files, or the user's files would take more than FILES_USER_QUOTA_MB in total; nothing is stored */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
+
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+const SWEEP_BATCH = 200;
+// Object deletions in flight at once (S3 DELETE or unlink).
+const DELETE_CONCURRENCY = 8;
+
+// Deletes uploads never attached to a message once they are FILES_UNATTACHED_RETENTION_HOURS old:
+// the row is claimed first (discarded_at: from then on it can no longer be attached or
+// downloaded), then the object is deleted, then the row. No transaction spans a storage call; a
+// crash in between leaves a claimed row that the next sweep finishes (object deletes are
+// idempotent), never an object without a row. Safe on every instance at once.
+@Injectable()
+export class FilesRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('FilesRetention');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweepLogged(), SWEEP_INTERVAL_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  // Returns how many files were deleted.
+  async sweep(): Promise<number> {
+    await this.dataSource.query(
+      `UPDATE files SET discarded_at = now() WHERE id IN (
+         SELECT id FROM files WHERE attached_at IS NULL AND discarded_at IS NULL
+           AND created_at < now() - make_interval(hours => $1)
+         FOR UPDATE SKIP LOCKED)`,
+      [this.config.files.unattachedRetentionHours],
+    );
+    let deleted = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const claimed = await this.dataSource.query<{ id: string; storage_key: string }[]>(
+        'SELECT id, storage_key FROM files WHERE discarded_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2',
+        [after, SWEEP_BATCH],
+      );
+      if (claimed.length === 0) break;
+      after = claimed[claimed.length - 1].id;
+      const gone: string[] = [];
+      for (let index = 0; index < claimed.length; index += DELETE_CONCURRENCY) {
+        await Promise.all(
+          claimed.slice(index, index + DELETE_CONCURRENCY).map(async (file) => {
+            try {
+              await this.storage.delete(file.storage_key);
+              gone.push(file.id);
+            } catch (error) {
+              // The row stays claimed: the next sweep tries again.
+              this.logger.warn({ err: error, fileId: file.id }, 'Could not delete an expired upload');
+            }
+          }),
+        );
+      }
+      if (gone.length > 0) {
+        const [, count] = await this.dataSource.query<[unknown[], number]>(
+          'DELETE FROM files WHERE id = ANY($1::uuid[]) AND discarded_at IS NOT NULL',
+          [gone],
+        );
+        deleted += count;
+      }
+      if (claimed.length < SWEEP_BATCH) break;
+    }
+    return deleted;
+  }
+
+  private async sweepLogged(): Promise<void> {
+    try {
+      const deleted = await this.sweep();
+      if (deleted > 0) this.logger.log({ deleted }, 'Deleted uploads never attached to a message');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Expired upload sweep failed');
+    }
+  }
+}
