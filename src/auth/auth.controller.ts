@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, type SessionUser } from './auth.decorators';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { ExchangeAuthDto, SessionDto, SessionUserDto, TelegramAuthDto } from './dto/auth.dto';
-import { UserLanguagesService } from '../notifications/user-languages.service';
+import { UserLanguagesService } from '../user-languages/user-languages.service';
 import { HostTokenService } from './host-token.service';
 import { SessionTokensService } from './session-tokens.service';
 import { TelegramInitDataService } from './telegram-init-data.service';

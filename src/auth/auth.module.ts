@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { UNKNOWN_ROUTE_POLICY } from '../common/error-envelope.filter';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { UserLanguagesModule } from '../user-languages/user-languages.module';
 import { AuthController } from './auth.controller';
 import { HiddenApiRoutes } from './hidden-api-routes';
 import { HostTokenService } from './host-token.service';
@@ -13,7 +13,7 @@ import { TelegramInitDataService } from './telegram-init-data.service';
 // Sign-in routes, session tokens, and the global session guard (with the per-user rate limit it
 // counts). The error filter asks UNKNOWN_ROUTE_POLICY how to answer unknown /api/* routes.
 @Module({
-  imports: [NotificationsModule],
+  imports: [UserLanguagesModule],
   controllers: [AuthController],
   providers: [
     SessionTokensService,

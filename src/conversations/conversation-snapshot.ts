@@ -2,7 +2,9 @@ import type { IntercomConversation } from '../intercom/intercom.service';
 import type { MessageDto } from '../messages/message.dto';
 import { type IntercomPartLike, isCustomerVisible, toMessage } from '../messages/message.mapper';
 
-export type ConversationState = 'open' | 'closed' | 'snoozed';
+import type { ConversationState } from '../events/stream-event';
+
+export type { ConversationState };
 
 // What polls are served from: everything a customer may see of one conversation, already mapped.
 export interface ConversationSnapshot {

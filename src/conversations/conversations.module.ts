@@ -7,15 +7,16 @@ import { FilesModule } from '../files/files.module';
 import { IntercomModule } from '../intercom/intercom.module';
 import { MessagesModule } from '../messages/messages.module';
 import { MetricsModule } from '../metrics/metrics.module';
-import { NotificationsModule } from '../notifications/notifications.module';
-import { UnreadIndexModule } from '../unread/unread-index.module';
+import { UnreadIndexModule } from '../unread-index/unread-index.module';
 import { ConversationRead } from './conversation-read.entity';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationStarterService } from './conversation-starter.service';
+import { ConversationStreamEvents } from './conversation-stream-events';
 import { ConversationTopic } from './conversation-topic.entity';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
+import { UserLanguagesModule } from '../user-languages/user-languages.module';
 
 @Module({
   imports: [
@@ -26,13 +27,19 @@ import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
     MessagesModule,
     MetricsModule,
     UnreadIndexModule,
-    NotificationsModule,
+    UserLanguagesModule,
     PostgresNotificationsModule,
     EventsModule,
   ],
   controllers: [ConversationsController],
-  providers: [ConversationsService, ConversationSnapshotsService, ConversationStarterService, SnapshotInvalidationBus],
-  // The webhooks feature updates snapshots through ConversationSnapshotsService.
-  exports: [ConversationSnapshotsService, ConversationsService],
+  providers: [
+    ConversationsService,
+    ConversationSnapshotsService,
+    ConversationStarterService,
+    ConversationStreamEvents,
+    SnapshotInvalidationBus,
+  ],
+  // The webhooks feature updates snapshots and logs stream events through these.
+  exports: [ConversationSnapshotsService, ConversationStreamEvents, ConversationsService],
 })
 export class ConversationsModule {}

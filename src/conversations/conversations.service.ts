@@ -7,7 +7,6 @@ import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CsatService } from '../csat/csat.service';
-import { OwnWriteEvents } from '../events/own-write-events';
 import { FilesService } from '../files/files.service';
 import { IntercomUnavailableError } from '../intercom/intercom-errors';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
@@ -15,12 +14,13 @@ import { ClientMessagesService } from '../messages/client-messages.service';
 import type { MessageDto } from '../messages/message.dto';
 import { textToHtml, toMessage } from '../messages/message.mapper';
 import type { ReplyDto } from '../messages/reply.dto';
-import { UserLanguagesService } from '../notifications/user-languages.service';
-import { type OperatorMessage, UnreadIndexService } from '../unread/unread-index.service';
-import { UnreadReadsService } from '../unread/unread-reads.service';
+import { UserLanguagesService } from '../user-languages/user-languages.service';
+import { type OperatorMessage, UnreadIndexService } from '../unread-index/unread-index.service';
+import { UnreadReadsService } from '../unread-index/unread-reads.service';
 import { ConversationRead } from './conversation-read.entity';
 import { type ConversationSnapshot, fromStored } from './conversation-snapshot';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
+import { ConversationStreamEvents } from './conversation-stream-events';
 import { ConversationStarterService } from './conversation-starter.service';
 import type {
   CloseResponseDto,
@@ -49,7 +49,7 @@ export class ConversationsService {
     private readonly clientMessages: ClientMessagesService,
     private readonly files: FilesService,
     private readonly csat: CsatService,
-    private readonly ownEvents: OwnWriteEvents,
+    private readonly streamEvents: ConversationStreamEvents,
     @InjectRepository(ConversationRead) private readonly reads: Repository<ConversationRead>,
     private readonly unread: UnreadIndexService,
     private readonly unreadReads: UnreadReadsService,
@@ -179,7 +179,7 @@ export class ConversationsService {
     const conversation = await this.intercom.close(conversationId);
     const change = await this.snapshots.applyOwnWrite(conversation);
     // The user's other devices hear of it (the close is made as our admin: that is its webhook).
-    await this.ownEvents.conversation(user.userId, 'conversation.admin.closed', conversation, change);
+    await this.streamEvents.recordOwnWrite(user.userId, 'conversation.admin.closed', conversation, change);
     return { state: 'closed', csatPrompt: true };
   }
 
@@ -250,7 +250,7 @@ export class ConversationsService {
         const change = await this.snapshots.applyOwnWrite(conversation);
         const stored = change.current.messages.find((candidate) => candidate.id === partId);
         if (!stored) throw new IntercomUnavailableError('Intercom did not return the reply');
-        await this.ownEvents.conversation(user.userId, 'conversation.user.replied', conversation, change);
+        await this.streamEvents.recordOwnWrite(user.userId, 'conversation.user.replied', conversation, change);
         // Replying means having read what came before the reply.
         await this.unreadReads.seen(
           user.userId,

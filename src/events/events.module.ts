@@ -6,15 +6,15 @@ import { EventRecipients } from './event-recipients';
 import { EventsController } from './events.controller';
 import { EventsHub } from './events-hub';
 import { EventsService } from './events.service';
-import { IntercomStreamEvents } from './intercom-stream-events';
-import { OwnWriteEvents } from './own-write-events';
 import { PostgresEventBus } from './postgres-event-bus';
 import { StreamTicketsService } from './stream-tickets.service';
 import { UserEventRetention } from './user-event-retention';
 import { UserEventsService } from './user-events.service';
 
 // Realtime (api.md › Realtime events): the per-user event log, the bus between instances, the
-// hub and the SSE stream. Writers (webhooks, conversations, tickets) use UserEventsService.
+// hub and the SSE stream. Writers (webhooks, conversations, tickets) use UserEventsService; the
+// events of a conversation or ticket are built in its own feature (ConversationStreamEvents,
+// TicketStreamEvents), so this folder imports none of them.
 @Module({
   imports: [PostgresNotificationsModule, MetricsModule],
   controllers: [EventsController],
@@ -23,12 +23,10 @@ import { UserEventsService } from './user-events.service';
     UserEventsService,
     UserEventRetention,
     EventRecipients,
-    IntercomStreamEvents,
     StreamTicketsService,
     EventsHub,
     EventsService,
-    OwnWriteEvents,
   ],
-  exports: [UserEventsService, IntercomStreamEvents, EventsHub, OwnWriteEvents],
+  exports: [UserEventsService, EventRecipients, EventsHub],
 })
 export class EventsModule {}

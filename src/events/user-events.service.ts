@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EVENT_BUS, type EventBus, type UserHead } from './event-bus';
@@ -13,6 +13,8 @@ export interface UserLogHead {
 // the effect and publish after it commits; streams read from it by seq.
 @Injectable()
 export class UserEventsService {
+  private readonly logger = new Logger('UserEvents');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
@@ -45,6 +47,18 @@ export class UserEventsService {
     const appended = await this.dataSource.transaction((manager) => this.append(manager, events));
     await this.publish(appended);
     return appended;
+  }
+
+  // The stream events of the user's own write through the BFF (reply, close), for their other
+  // devices. The state change lives in Intercom, which answered already; the log is written right
+  // after, with the dedupe keys the webhook that follows will carry, so a crash in between loses
+  // nothing (the webhook logs it) and nothing is logged twice. Never fails the user's request.
+  async recordOwnWrite(userId: string, build: () => Promise<NewUserEvent[]>): Promise<void> {
+    try {
+      await this.record(await build());
+    } catch (error) {
+      this.logger.warn({ err: error, userId }, 'Could not log the stream event of a user write (its webhook will)');
+    }
   }
 
   async head(userId: string): Promise<UserLogHead> {

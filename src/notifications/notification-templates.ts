@@ -1,3 +1,4 @@
+import { isLanguage, primaryLanguage } from '../user-languages/primary-language';
 import type { NotificationKind } from './push-sender';
 
 export interface TemplateValues {
@@ -73,7 +74,6 @@ const BUILT_IN: Readonly<Record<string, TemplateSet>> = {
 };
 
 export const TEMPLATE_KEYS: readonly string[] = Object.keys(BUILT_IN[FALLBACK_LANGUAGE]);
-const LANGUAGE = /^[a-z]{2,3}$/;
 
 // One line of plain text, cut at a word boundary when possible, with an ellipsis.
 export function truncatePreview(text: string, maxLength: number): string {
@@ -82,12 +82,6 @@ export function truncatePreview(text: string, maxLength: number): string {
   const cut = line.slice(0, maxLength - 1);
   const lastSpace = cut.lastIndexOf(' ');
   return `${lastSpace > maxLength * 0.6 ? cut.slice(0, lastSpace) : cut}…`;
-}
-
-// `pt-BR`, `ru_RU`, `EN` → `pt`, `ru`, `en`; anything that is not a language tag → undefined.
-export function primaryLanguage(tag: string | null | undefined): string | undefined {
-  const language = tag?.trim().split(/[-_]/)[0]?.toLowerCase();
-  return language && LANGUAGE.test(language) ? language : undefined;
 }
 
 // The texts of every language, built-in plus overrides; a missing key falls back to English.
@@ -99,7 +93,7 @@ export class NotificationTemplates {
     const unknown: string[] = [];
     for (const [key, text] of Object.entries(overrides)) {
       const [first, ...rest] = key.split('.');
-      const prefixed = LANGUAGE.test(first) && TEMPLATE_KEYS.includes(rest.join('.'));
+      const prefixed = isLanguage(first) && TEMPLATE_KEYS.includes(rest.join('.'));
       const language = prefixed ? first : FALLBACK_LANGUAGE;
       const templateKey = (prefixed ? rest.join('.') : key) as TemplateKey;
       if (!TEMPLATE_KEYS.includes(templateKey)) {

@@ -2,16 +2,15 @@ import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
 import { EventsModule } from '../events/events.module';
 import { MetricsModule } from '../metrics/metrics.module';
-import { UnreadIndexModule } from '../unread/unread-index.module';
+import { UnreadIndexModule } from '../unread-index/unread-index.module';
 import { PushChannels } from './push-channels';
 import { PushDecisionsService } from './push-decisions.service';
 import { PushDispatcherService } from './push-dispatcher.service';
 import { StreamPresence } from './stream-presence';
-import { UserLanguagesService } from './user-languages.service';
 
 @Module({
   imports: [DevicesModule, EventsModule, MetricsModule, UnreadIndexModule],
-  providers: [PushDecisionsService, PushDispatcherService, PushChannels, StreamPresence, UserLanguagesService],
-  exports: [PushDecisionsService, PushDispatcherService, UserLanguagesService],
+  providers: [PushDecisionsService, PushDispatcherService, PushChannels, StreamPresence],
+  exports: [PushDecisionsService, PushDispatcherService],
 })
 export class NotificationsModule {}

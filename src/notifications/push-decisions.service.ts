@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import type { Db } from '../unread/unread-index.service';
+import type { Db } from '../unread-index/unread-index.service';
 import type { AppendedUserEvent } from '../events/stream-event';
 import type { PushTrigger } from './notification-content';
 import { NotificationTemplates } from './notification-templates';

@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DEVICE_PLATFORMS } from '../devices/device.entity';
 import { DevicesService } from '../devices/devices.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { UnreadIndexService } from '../unread/unread-index.service';
+import { UnreadIndexService } from '../unread-index/unread-index.service';
 import type { PushContent } from './push-decisions.service';
 import type { PushDeliveryStatus } from './push-delivery.entity';
 import { PushChannels } from './push-channels';

@@ -1,4 +1,4 @@
-import type { Db } from '../unread/unread-index.service';
+import type { Db } from '../unread-index/unread-index.service';
 
 // A contact as webhook items carry it: external_id is our user id when the contact is ours.
 export interface ContactRef {

@@ -1,5 +1,5 @@
 import type { SessionUser } from '../auth/auth.decorators';
-import type { OwnWriteEvents } from '../events/own-write-events';
+import type { TicketStreamEvents } from './ticket-stream-events';
 import { loadConfig, type AppConfig } from '../config/config';
 import type { CsatService } from '../csat/csat.service';
 import type { FilesService } from '../files/files.service';
@@ -48,14 +48,14 @@ function setup(found: IntercomTicket, env: Record<string, string> = {}) {
     runOnce: jest.fn((_key: unknown, work: () => Promise<{ result: unknown }>) => work().then((done) => done.result)),
   };
   const files = { signedUrlsForAttachments: jest.fn().mockResolvedValue([]) };
-  const ownEvents = { ticketMessage: jest.fn().mockResolvedValue(undefined) };
+  const ownEvents = { recordOwnReply: jest.fn().mockResolvedValue(undefined) };
   const service = new TicketsService(
     intercom as unknown as IntercomService,
     catalog,
     clientMessages as unknown as ClientMessagesService,
     files as unknown as FilesService,
     {} as CsatService,
-    ownEvents as unknown as OwnWriteEvents,
+    ownEvents as unknown as TicketStreamEvents,
     config,
   );
   return { service, intercom, catalog, ownEvents };

@@ -4,7 +4,6 @@ import { AppError, notFound } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CsatService } from '../csat/csat.service';
-import { OwnWriteEvents } from '../events/own-write-events';
 import { FilesService } from '../files/files.service';
 import { isShownToCustomer } from '../conversations/conversation-snapshot';
 import { IntercomRepliesRefusedError } from '../intercom/intercom-errors';
@@ -14,6 +13,7 @@ import { toMessage, toVisibleMessages } from '../messages/message.mapper';
 import { ClientMessagesService } from '../messages/client-messages.service';
 import type { ClarifyResultDto, TicketDetailDto, TicketListDto, TicketReplyDto } from './dto/tickets.dto';
 import { type TicketCatalog, TicketCatalogService } from './ticket-catalog.service';
+import { TicketStreamEvents } from './ticket-stream-events';
 import {
   buildTimeline,
   CUSTOMER_FACING,
@@ -41,7 +41,7 @@ export class TicketsService {
     private readonly clientMessages: ClientMessagesService,
     private readonly files: FilesService,
     private readonly csat: CsatService,
-    private readonly ownEvents: OwnWriteEvents,
+    private readonly streamEvents: TicketStreamEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -90,7 +90,7 @@ export class TicketsService {
         const message = toMessage(part, new Map(clientMessageId ? [[partId, clientMessageId]] : []));
         // Intercom holds the reply: a retry gets this message back, whatever fails below.
         await checkpoint({ result: message, partId });
-        await this.ownEvents.ticketMessage(user.userId, ticket.id, message);
+        await this.streamEvents.recordOwnReply(user.userId, ticket.id, message);
         return { result: message, partId };
       },
     );

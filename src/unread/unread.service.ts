@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConversationsService } from '../conversations/conversations.service';
 import type { UnreadDto } from './dto/unread.dto';
-import { UnreadIndexService } from './unread-index.service';
+import { UnreadIndexService } from '../unread-index/unread-index.service';
 
 const MAX_TRACKED_USERS = 50_000;
 

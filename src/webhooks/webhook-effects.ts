@@ -3,14 +3,15 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { isShownToCustomer } from '../conversations/conversation-snapshot';
 import { ConversationSnapshotsService } from '../conversations/conversation-snapshots.service';
-import { IntercomStreamEvents } from '../events/intercom-stream-events';
+import { ConversationStreamEvents } from '../conversations/conversation-stream-events';
 import type { NewUserEvent } from '../events/stream-event';
 import { type IntercomConversation, type IntercomTicket, withTicketStateObject } from '../intercom/intercom.service';
 import type { IntercomPartLike } from '../messages/message.mapper';
 import { conversationTrigger, type PushTrigger, ticketTrigger } from '../notifications/notification-content';
 import { userIdsOf } from '../notifications/push-recipients';
+import { TicketStreamEvents } from '../tickets/ticket-stream-events';
 import { isCustomerFacing } from '../tickets/ticket.mapper';
-import { type Db, operatorMessagesOf, UnreadIndexService } from '../unread/unread-index.service';
+import { type Db, operatorMessagesOf, UnreadIndexService } from '../unread-index/unread-index.service';
 
 interface NotificationPayload {
   data?: { item?: { type?: unknown; id?: unknown } };
@@ -38,7 +39,8 @@ const NOTHING: EventEffects = { events: [], pushes: [] };
 export class WebhookEffects {
   constructor(
     private readonly snapshots: ConversationSnapshotsService,
-    private readonly streamEvents: IntercomStreamEvents,
+    private readonly conversationEvents: ConversationStreamEvents,
+    private readonly ticketEvents: TicketStreamEvents,
     private readonly unread: UnreadIndexService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -60,7 +62,7 @@ export class WebhookEffects {
       // Back-office and tracker tickets are invisible to customers: nothing to tell them.
       if (!isCustomerFacing(ticket)) return NOTHING;
       const userIds = await userIdsOf(db, ticket.contacts?.contacts ?? []);
-      const events = await this.streamEvents.forTicket(topic, ticket, userIds);
+      const events = await this.ticketEvents.forTicket(topic, ticket, userIds);
       const trigger = ticketTrigger(topic, ticket, this.config.intercom.adminId, this.config.push.previewLength);
       return { events, pushes: trigger ? [{ userIds, trigger }] : [] };
     }
@@ -71,7 +73,7 @@ export class WebhookEffects {
     // Every instance's poll snapshot follows (LISTEN/NOTIFY inside the snapshot service).
     const change = await this.snapshots.applyFromWebhook(conversation);
     const userIds = await userIdsOf(db, conversation.contacts?.contacts ?? []);
-    const events = await this.streamEvents.forConversation(topic, conversation, change, userIds);
+    const events = await this.conversationEvents.forConversation(topic, conversation, change, userIds);
     const changed = new Set(await this.unread.record(db, userIds, conversation.id, operatorMessagesOf(conversation)));
     if (topic === 'conversation.user.replied') for (const userId of await this.markSeenByReply(db, conversation)) changed.add(userId);
     // A broadcast the customer never answered is not theirs to be told about (isShownToCustomer).

@@ -3,7 +3,8 @@ import { ConversationsModule } from '../conversations/conversations.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { UnreadIndexModule } from '../unread/unread-index.module';
+import { TicketsModule } from '../tickets/tickets.module';
+import { UnreadIndexModule } from '../unread-index/unread-index.module';
 import { WebhookEffects } from './webhook-effects';
 import { WebhookInboxMetrics } from './webhook-inbox.metrics';
 import { WebhookInboxWorker } from './webhook-inbox.worker';
@@ -11,7 +12,7 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [ConversationsModule, NotificationsModule, MetricsModule, UnreadIndexModule, EventsModule],
+  imports: [ConversationsModule, TicketsModule, NotificationsModule, MetricsModule, UnreadIndexModule, EventsModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookInboxWorker, WebhookEffects, WebhookInboxMetrics],
 })

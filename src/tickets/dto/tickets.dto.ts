@@ -6,15 +6,16 @@ import { SAFE_NOT_BLANK_PATTERN } from '../../common/safe-text';
 import { TextLength } from '../../common/text-length';
 import { MessageDto } from '../../messages/message.dto';
 
-export const TICKET_CATEGORIES = ['submitted', 'in_progress', 'waiting_on_customer', 'resolved'] as const;
-export type TicketCategory = (typeof TICKET_CATEGORIES)[number];
+import { TICKET_CATEGORIES, type TicketCategory, type TicketStatePayload } from '../../events/stream-event';
+
+export { TICKET_CATEGORIES, type TicketCategory };
 
 export const SEARCH_QUERY_MAX = 64;
 export const CLARIFY_BODY_MAX = 2_000;
 
 const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
-export class TicketStateDto {
+export class TicketStateDto implements TicketStatePayload {
   @ApiProperty({ enum: TICKET_CATEGORIES }) category!: TicketCategory;
   @ApiProperty({ type: String, nullable: true, description: 'The customer-facing (external) label of the state' })
   label!: string | null;

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ConversationSnapshot, fromStored, type SnapshotChange } from '../conversations/conversation-snapshot';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import type { IntercomConversation, IntercomTicket } from '../intercom/intercom.service';
-import { type IntercomPartLike, isCustomerVisible, toMessage } from '../messages/message.mapper';
-import { isCustomerFacing, toTicketState } from '../tickets/ticket.mapper';
-import { EventRecipients } from './event-recipients';
-import type { NewUserEvent } from './stream-event';
+import { EventRecipients } from '../events/event-recipients';
+import { fanOut, type NewUserEvent } from '../events/stream-event';
+import { UserEventsService } from '../events/user-events.service';
+import type { IntercomConversation } from '../intercom/intercom.service';
+import { type ConversationSnapshot, fromStored, type SnapshotChange } from './conversation-snapshot';
 
 // Topics that change what conversation.updated reports (state, snooze, the CSAT tag).
 const CONVERSATION_STATE_TOPICS = new Set([
@@ -16,15 +15,14 @@ const CONVERSATION_STATE_TOPICS = new Set([
   'conversation.admin.opened',
   'conversation_part.tag.created',
 ]);
-const TICKET_STATE_TOPICS = new Set(['ticket.state.updated', 'ticket.admin.opened', 'ticket.admin.closed']);
-
-// Stream events from the same conversation/ticket objects that update the poll snapshot, mapped
-// by the same code, so the stream and polls never disagree. Dedupe keys name the Intercom part or
-// state change, so a redelivery (or our own write, then its webhook) is logged once.
+// A conversation's stream events (message.created, conversation.updated), from the same change
+// that updates the poll snapshot, so the stream and polls never disagree. Dedupe keys name the
+// Intercom part or state change, so a redelivery (or our own write, then its webhook) is logged once.
 @Injectable()
-export class IntercomStreamEvents {
+export class ConversationStreamEvents {
   constructor(
     private readonly recipients: EventRecipients,
+    private readonly log: UserEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,41 +64,13 @@ export class IntercomStreamEvents {
     return fanOut(recipients, events);
   }
 
-  async forTicket(topic: string, ticket: IntercomTicket, userIds?: readonly string[]): Promise<NewUserEvent[]> {
-    // Back-office and tracker tickets are invisible to customers.
-    if (!isCustomerFacing(ticket)) return [];
-    const recipients = userIds ?? (await this.recipients.usersOf(ticket.contacts?.contacts ?? []));
-    if (recipients.length === 0) return [];
-    const events: Omit<NewUserEvent, 'userId'>[] = [];
-    if (topic === 'ticket.admin.replied' || topic === 'ticket.contact.replied' || topic === 'ticket.user.replied') {
-      const oldest = Date.now() - this.config.stream.retentionHours * 3600_000;
-      const parts = (ticket.ticket_parts?.ticket_parts ?? []) as IntercomPartLike[];
-      for (const part of parts) {
-        if (!part.id || !isCustomerVisible(part) || (part.created_at ?? 0) * 1000 < oldest) continue;
-        events.push({
-          type: 'ticket.message.created',
-          payload: { ticketId: ticket.id, message: toMessage(part) },
-          dedupeKey: `ticket-part:${part.id}`,
-        });
-      }
-    }
-    if (TICKET_STATE_TOPICS.has(topic)) {
-      const state = toTicketState(ticket);
-      const open = ticket.open ?? true;
-      events.push({
-        type: 'ticket.updated',
-        payload: { ticketId: ticket.id, state, open },
-        dedupeKey: `ticket:${ticket.id}:${ticket.updated_at ?? ''}:${ticket.ticket_state?.id ?? state.category}:${open}`,
-      });
-    }
-    return fanOut(recipients, events);
+  // The user's own write through the BFF (reply, close), for their other devices; `topic` is the
+  // webhook Intercom sends for the same change (see UserEventsService.recordOwnWrite).
+  async recordOwnWrite(userId: string, topic: string, conversation: IntercomConversation, change: SnapshotChange): Promise<void> {
+    await this.log.recordOwnWrite(userId, () => this.forConversation(topic, conversation, change, [userId]));
   }
 
   private isRated(snapshot: ConversationSnapshot): boolean {
     return snapshot.tags.includes(this.config.csat.tagName);
   }
-}
-
-function fanOut(userIds: readonly string[], events: Omit<NewUserEvent, 'userId'>[]): NewUserEvent[] {
-  return userIds.flatMap((userId) => events.map((event) => ({ ...event, userId }) as NewUserEvent));
 }

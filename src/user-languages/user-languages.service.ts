@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { primaryLanguage } from './notification-templates';
+import { primaryLanguage } from './primary-language';
 
 // Remembers the languages a user's pushes are written in: Telegram's language_code (each Mini App
 // sign-in) and the locale the app sent with a new conversation (also the contact's app_locale).
