@@ -45,7 +45,9 @@ function setup(found: IntercomTicket, env: Record<string, string> = {}) {
   const config: AppConfig = loadConfig({ NODE_ENV: 'development', ...env });
   const catalog = new TicketCatalogService(intercom as unknown as IntercomService, config);
   const clientMessages = {
-    runOnce: jest.fn((_key: unknown, work: () => Promise<{ result: unknown }>) => work().then((done) => done.result)),
+    runOnce: jest.fn((_key: unknown, work: (checkpoint: () => Promise<void>) => Promise<{ result: unknown }>) =>
+      work(() => Promise.resolve()).then((done) => done.result),
+    ),
   };
   const files = { signedUrlsForAttachments: jest.fn().mockResolvedValue([]) };
   const ownEvents = { recordOwnReply: jest.fn().mockResolvedValue(undefined) };
