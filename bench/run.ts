@@ -172,6 +172,7 @@ async function main(): Promise<void> {
       POLL_FRESHNESS_MS: String(FRESHNESS_MS),
       RATE_LIMIT_PER_MIN: '100000000',
       RATE_LIMIT_POLL_PER_MIN: '100000000',
+      INTERCOM_USER_CALLS_PER_MIN: '100000000',
       // The emulator is not Intercom: let the snapshot-memory phase load 10k conversations quickly.
       INTERCOM_RATE_LIMIT_PER_MIN: '6000000',
     },

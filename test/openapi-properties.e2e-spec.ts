@@ -54,6 +54,7 @@ describe('OpenAPI property pass (every operation, inputs generated from /docs/js
       RATE_LIMIT_PER_MIN: '1000000',
       RATE_LIMIT_POLL_PER_MIN: '1000000',
       RATE_LIMIT_UPLOAD_PER_MIN: '1000000',
+      INTERCOM_USER_CALLS_PER_MIN: '1000000',
     });
     const user = await signIn(stack, 'property-user');
     token = user.token;

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { type AuthenticatedRequest, IS_PUBLIC, type SessionUser } from './auth.decorators';
 import { AppError } from '../common/errors';
+import { enterRequestUser, type RequestUser } from '../common/request-user';
 import { UserRateLimiter } from './rate-limit';
 import { SessionTokensService } from './session-tokens.service';
 import { ACCEPTS_TICKET } from './ticket-auth.decorator';
@@ -30,14 +31,16 @@ export class SessionGuard implements CanActivate {
     // getArgByIndex(0) is the request; switchToHttp() would build three closures per request.
     const request = context.getArgByIndex<AuthenticatedRequest>(0);
     if (this.acceptsTicket(handler) && (request.query as { ticket?: unknown } | undefined)?.ticket !== undefined) return true;
+    // Before the session is verified (possibly asynchronously), so the handler runs in this context.
+    const requestUser = enterRequestUser();
     const header = request.headers.authorization;
     // The auth scheme is case-insensitive (RFC 9110).
     if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ')
       throw new AppError('unauthorized', 'Missing bearer token');
     const token = header.slice(7).trim();
     const cached = this.sessions.cached(token);
-    if (cached) return this.admit(request, cached, handler);
-    return this.sessions.verify(token).then((user) => this.admit(request, user, handler));
+    if (cached) return this.admit(request, cached, handler, requestUser);
+    return this.sessions.verify(token).then((user) => this.admit(request, user, handler, requestUser));
   }
 
   private acceptsTicket(handler: object): boolean {
@@ -50,8 +53,9 @@ export class SessionGuard implements CanActivate {
   }
 
   // One guard rather than two: the per-user rate limit is counted here, once the user is known.
-  private admit(request: AuthenticatedRequest, user: SessionUser, handler: object): true {
+  private admit(request: AuthenticatedRequest, user: SessionUser, handler: object, requestUser: RequestUser): true {
     this.rateLimiter.check(user.userId, handler);
+    requestUser.userId = user.userId;
     request.user = user;
     return true;
   }

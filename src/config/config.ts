@@ -54,6 +54,8 @@ export interface AppConfig {
     adminId: string;
     timeoutMs: number;
     rateLimitPerMinute: number;
+    // Intercom calls one user's requests may cause per minute (INTERCOM_USER_CALLS_PER_MIN).
+    userCallsPerMinute: number;
     breakerErrorThresholdPercent: number;
     breakerVolumeThreshold: number;
     breakerResetMs: number;
@@ -316,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       adminId: production ? read.string('INTERCOM_ADMIN_ID') : read.string('INTERCOM_ADMIN_ID', DEV_DEFAULTS.intercomAdminId),
       timeoutMs: read.int('INTERCOM_TIMEOUT_MS', 5000, { min: 50, max: 60000 }),
       rateLimitPerMinute: read.int('INTERCOM_RATE_LIMIT_PER_MIN', 10000, { min: 1 }),
+      userCallsPerMinute: read.int('INTERCOM_USER_CALLS_PER_MIN', 200, { min: 1 }),
       breakerErrorThresholdPercent: read.int('INTERCOM_BREAKER_ERROR_PERCENT', 50, { min: 1, max: 100 }),
       breakerVolumeThreshold: read.int('INTERCOM_BREAKER_VOLUME', 5, { min: 1 }),
       breakerResetMs: read.int('INTERCOM_BREAKER_RESET_MS', 10000, { min: 10 }),

@@ -13,6 +13,7 @@ import {
   IntercomUnknownAttributeError,
 } from './intercom-errors';
 import { IntercomRateLimiter, rateLimitHeaders } from './intercom-rate-limiter';
+import { IntercomUserBudget } from './user-call-budget';
 
 export type BreakerState = 'closed' | 'half_open' | 'open';
 
@@ -56,6 +57,7 @@ export class IntercomGateway implements OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly userBudget: IntercomUserBudget,
   ) {
     const intercom = config.intercom;
     this.limiter = new IntercomRateLimiter(intercom.rateLimitPerMinute, intercom.timeoutMs);
@@ -96,6 +98,8 @@ export class IntercomGateway implements OnModuleDestroy {
   }
 
   async call<T>(name: string, request: (client: IntercomClient, options: RequestOptions) => Promise<T>, options: CallOptions): Promise<T> {
+    // The user this call is made for pays for it (429 past their budget, before anything is sent).
+    this.userBudget.charge();
     const attempt = async (): Promise<T> => {
       if (this.breaker.opened) {
         this.metrics.intercomRequests.inc({ operation: name, outcome: 'circuit_open' });

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { IntercomGateway } from './intercom.gateway';
+import { IntercomUserBudget } from './user-call-budget';
 
 // The contact attributes the BFF writes (conversation meta and the client IP). Intercom refuses
 // attributes nobody defined ("User attribute '…' does not exist"), so they must exist first.
@@ -116,10 +117,12 @@ export class IntercomWorkspaceSetup {
 // The same setup outside the Nest app (`npm run intercom:setup`, the dev stack, test stacks).
 export async function setUpIntercomWorkspace(config: AppConfig): Promise<WorkspaceSetupResult> {
   const quiet: AppConfig = { ...config, metrics: { ...config.metrics, port: 0 } };
-  const gateway = new IntercomGateway(quiet, new MetricsService(quiet));
+  const budget = new IntercomUserBudget(quiet);
+  const gateway = new IntercomGateway(quiet, new MetricsService(quiet), budget);
   try {
     return await new IntercomWorkspaceSetup(gateway, quiet).apply();
   } finally {
     gateway.onModuleDestroy();
+    budget.onModuleDestroy();
   }
 }

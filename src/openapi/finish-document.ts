@@ -40,7 +40,8 @@ const WHEN: Record<ErrorCode, string> = {
   conflict: 'state conflict',
   payload_too_large: 'request body over its cap',
   unsupported_media_type: 'content not on the allow-list',
-  rate_limited: 'per-user request limit reached; retry after Retry-After seconds',
+  rate_limited:
+    'per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds',
   service_unavailable: 'Intercom (or file storage) down, timing out, or its circuit open',
   internal_error: 'unexpected; nothing internal leaks',
 };

@@ -1104,7 +1104,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1186,7 +1186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1322,7 +1322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1436,7 +1436,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1560,7 +1560,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1677,7 +1677,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1815,7 +1815,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -1937,7 +1937,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2075,7 +2075,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2211,7 +2211,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2323,7 +2323,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2439,7 +2439,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2543,7 +2543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2643,7 +2643,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2745,7 +2745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -2871,7 +2871,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3000,7 +3000,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3092,7 +3092,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3174,7 +3174,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3280,7 +3280,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3362,7 +3362,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3477,7 +3477,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3606,7 +3606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3745,7 +3745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3850,7 +3850,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -3942,7 +3942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: per-user request limit reached; retry after Retry-After seconds */
+            /** @description `rate_limited`: per-user request limit, or the Intercom calls one user may cause (INTERCOM_USER_CALLS_PER_MIN), reached; retry after Retry-After seconds */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
