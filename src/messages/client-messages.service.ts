@@ -28,7 +28,9 @@ const STALE_AFTER_MS = 60_000;
 // Writing the result is retried at once a few times (a dropped connection, a failover)...
 const RECORD_ATTEMPTS_MS = [0, 100, 400];
 // ...then in the background until the database takes it; meanwhile this process answers retries.
-const FLUSH_RETRY_MS = [1_000, 5_000, 15_000];
+// At most 5 s apart: after an outage longer than STALE_AFTER_MS, another instance could take the
+// row over (and send again) in the gap between the database's return and our next try.
+const FLUSH_RETRY_MS = [1_000, 2_000, 5_000];
 // Bounds the memory a long database outage can take; beyond it the oldest results are dropped.
 const MAX_UNRECORDED = 10_000;
 
