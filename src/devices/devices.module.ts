@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DevicesController } from './devices.controller';
+import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
 
-@Module({ controllers: [DevicesController], providers: [DevicesService], exports: [DevicesService] })
+@Module({ controllers: [DevicesController], providers: [DevicesRepository, DevicesService], exports: [DevicesRepository, DevicesService] })
 export class DevicesModule {}

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import type { Db } from '../unread-index/unread-index.service';
+import type { Db } from '../database/db';
+import { DevicesRepository } from '../devices/devices.repository';
+import { UserLanguagesRepository } from '../user-languages/user-languages.repository';
 import type { AppendedUserEvent } from '../events/stream-event';
 import type { PushTrigger } from './notification-content';
 import { NotificationTemplates } from './notification-templates';
+import { NotificationsRepository } from './notifications.repository';
 import type { NotificationKind } from './push-sender';
 
 // What a delivery row holds: everything but the badge and the event id, which are read at send time.
@@ -32,45 +35,57 @@ interface RecipientRow {
 export class PushDecisionsService {
   readonly templates: NotificationTemplates;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: DevicesRepository,
+    private readonly languages: UserLanguagesRepository,
+    private readonly deliveries: NotificationsRepository,
+  ) {
     this.templates = new NotificationTemplates(config.push.templates);
   }
 
   // Each intent's pushes, named by the stream event of the same change for that user (appended in
-  // this transaction). Returns the new deliveries to send after the commit.
+  // this transaction). Returns the new deliveries to send after the commit. The recipients'
+  // settings and languages are read once for the whole batch (one statement per owner).
   async decideAll(
     db: Db,
     intents: readonly { userIds: readonly string[]; trigger: PushTrigger }[],
     appended: readonly AppendedUserEvent[],
   ): Promise<string[]> {
+    const userIds = [...new Set(intents.flatMap((intent) => intent.userIds))];
+    if (userIds.length === 0) return [];
+    const settings = await this.settings.settingsOf(db, userIds);
+    const languages = await this.languages.languagesOf(db, userIds);
     const decided: string[] = [];
-    for (const intent of intents) decided.push(...(await this.decide(db, intent.userIds, intent.trigger, appended)));
+    for (const intent of intents) {
+      if (intent.userIds.length === 0) continue;
+      const recipients = intent.userIds.map((userId): RecipientRow => ({
+        user_id: userId,
+        chat_messages: settings.get(userId)?.chat_messages ?? null,
+        ticket_updates: settings.get(userId)?.ticket_updates ?? null,
+        telegram_language: languages.get(userId)?.telegram_language ?? null,
+        contact_locale: languages.get(userId)?.contact_locale ?? null,
+      }));
+      decided.push(...(await this.insert(db, recipients, intent.trigger, appended)));
+    }
     return decided;
   }
 
-  // Returns the ids of the new deliveries to send once the transaction has committed. Users who
-  // turned the setting off get a row too ('suppressed'), so turning it on later cannot resurrect it.
-  async decide(db: Db, userIds: readonly string[], trigger: PushTrigger, appended: readonly AppendedUserEvent[] = []): Promise<string[]> {
-    if (userIds.length === 0) return [];
-    const recipients = await db.query<RecipientRow[]>(
-      `SELECT users.user_id, settings.chat_messages, settings.ticket_updates, languages.telegram_language, languages.contact_locale
-       FROM unnest($1::varchar[]) AS users(user_id)
-       LEFT JOIN notification_settings settings ON settings.user_id = users.user_id
-       LEFT JOIN user_languages languages ON languages.user_id = users.user_id`,
-      [userIds],
-    );
-    const contents = recipients.map((recipient) => JSON.stringify(this.content(trigger, recipient)));
-    const statuses = recipients.map((recipient) => (this.enabled(trigger, recipient) ? 'pending' : 'suppressed'));
-    const eventIds = recipients.map((recipient) => streamEventOf(appended, recipient.user_id, trigger) ?? null);
-    const rows = await db.query<{ id: string; status: string }[]>(
-      `INSERT INTO push_deliveries (user_id, source_key, content, status, event_id, claimed_until, finished_at)
-       SELECT user_id, $2, content, status, event_id, now() + make_interval(secs => $5::double precision / 1000),
-              CASE WHEN status = 'pending' THEN NULL ELSE now() END
-       FROM unnest($1::varchar[], $3::jsonb[], $4::varchar[], $6::bigint[]) AS decided(user_id, content, status, event_id)
-       ON CONFLICT (user_id, source_key) DO NOTHING
-       RETURNING id, status`,
-      [recipients.map((recipient) => recipient.user_id), trigger.sourceKey, contents, statuses, this.config.push.deliveryLeaseMs, eventIds],
-    );
+  // Users who turned the setting off get a row too ('suppressed'), so turning it on later cannot resurrect it.
+  private async insert(
+    db: Db,
+    recipients: RecipientRow[],
+    trigger: PushTrigger,
+    appended: readonly AppendedUserEvent[],
+  ): Promise<string[]> {
+    const rows = await this.deliveries.insertDecided(db, {
+      userIds: recipients.map((recipient) => recipient.user_id),
+      sourceKey: trigger.sourceKey,
+      contents: recipients.map((recipient) => JSON.stringify(this.content(trigger, recipient))),
+      statuses: recipients.map((recipient) => (this.enabled(trigger, recipient) ? 'pending' : 'suppressed')),
+      leaseMs: this.config.push.deliveryLeaseMs,
+      eventIds: recipients.map((recipient) => streamEventOf(appended, recipient.user_id, trigger) ?? null),
+    });
     return rows.filter((row) => row.status === 'pending').map((row) => String(row.id));
   }
 

@@ -1,12 +1,11 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { DEVICE_PLATFORMS } from '../devices/device.entity';
 import { DevicesService } from '../devices/devices.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { UnreadIndexService } from '../unread-index/unread-index.service';
+import { NotificationsRepository } from './notifications.repository';
 import type { PushContent } from './push-decisions.service';
 import type { PushDeliveryStatus } from './push-delivery.entity';
 import { PushChannels } from './push-channels';
@@ -15,12 +14,6 @@ import { StreamPresence } from './stream-presence';
 
 const CONCURRENCY = 8;
 const SWEEP_BATCH = 50;
-
-interface DeliveryRow {
-  user_id: string;
-  content: PushContent;
-  event_id: string | null;
-}
 
 // Sends decided pushes, always outside any transaction: the deciding worker hands over the ids
 // after its commit; a sweeper takes over deliveries whose claim ran out (their sender died).
@@ -35,7 +28,7 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
   private stopped = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: NotificationsRepository,
     private readonly devices: DevicesService,
     private readonly channels: PushChannels,
     private readonly unread: UnreadIndexService,
@@ -75,14 +68,7 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
   // Claims deliveries whose claim ran out (their instance died between deciding and finishing).
   async sweep(): Promise<void> {
     try {
-      // TypeORM's postgres driver answers an UPDATE … RETURNING with [rows, affectedCount].
-      const [rows] = await this.dataSource.query<[{ id: string; claims: number }[], number]>(
-        `UPDATE push_deliveries SET claims = claims + 1, claimed_until = now() + make_interval(secs => $1::double precision / 1000)
-         WHERE id IN (SELECT id FROM push_deliveries WHERE status = 'pending' AND claimed_until < now()
-                      ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING id, claims`,
-        [this.config.push.deliveryLeaseMs, SWEEP_BATCH],
-      );
+      const rows = await this.repository.claimExpired(this.config.push.deliveryLeaseMs, SWEEP_BATCH);
       for (const row of rows) {
         if (row.claims > this.config.push.maxClaims) {
           this.logger.error({ deliveryId: row.id, claims: row.claims }, 'Push given up after repeated take-overs');
@@ -112,10 +98,7 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async deliver(id: string): Promise<void> {
-    const [row] = await this.dataSource.query<DeliveryRow[]>(
-      "SELECT user_id, content, event_id FROM push_deliveries WHERE id = $1 AND status = 'pending'",
-      [id],
-    );
+    const row = await this.repository.pendingDelivery(id);
     if (!row) return;
     if (this.config.push.suppressWhileStreaming && (await this.presence.isStreaming(row.user_id))) {
       await this.finish(id, 'suppressed');
@@ -145,10 +128,7 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async finish(id: string, status: PushDeliveryStatus): Promise<void> {
-    await this.dataSource.query("UPDATE push_deliveries SET status = $2, finished_at = now() WHERE id = $1 AND status = 'pending'", [
-      id,
-      status,
-    ]);
+    await this.repository.finishDelivery(id, status);
   }
 }
 

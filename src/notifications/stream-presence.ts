@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { EventsHub } from '../events/events-hub';
+import { NotificationsRepository } from './notifications.repository';
 
 const REFRESH_MS = 10_000;
 // A row not refreshed for this long belongs to an instance that died with its streams.
@@ -22,55 +21,41 @@ export class StreamPresence implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: NotificationsRepository,
     private readonly hub: EventsHub,
   ) {}
 
   onApplicationBootstrap(): void {
     this.hub.onStreamsChanged((userId, open) => (open ? this.opened(userId) : this.closed(userId)));
-    this.timer = setInterval(
-      () => this.write('UPDATE stream_presence SET refreshed_at = now() WHERE instance_id = $1', [this.instanceId]),
-      REFRESH_MS,
-    ).unref();
+    this.timer = setInterval(() => this.write(() => this.repository.refreshPresence(this.instanceId)), REFRESH_MS).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     this.local.clear();
-    this.write('DELETE FROM stream_presence WHERE instance_id = $1', [this.instanceId]);
+    this.write(() => this.repository.dropInstancePresence(this.instanceId));
     await this.writes;
   }
 
   async isStreaming(userId: string): Promise<boolean> {
     if (this.local.has(userId)) return true;
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM stream_presence WHERE user_id = $1 AND instance_id <> $2
-         AND refreshed_at > now() - make_interval(secs => $3) LIMIT 1`,
-      [userId, this.instanceId, STALE_SECONDS],
-    );
-    return rows.length > 0;
+    return this.repository.streamingElsewhere(userId, this.instanceId, STALE_SECONDS);
   }
 
   private opened(userId: string): void {
     this.local.add(userId);
-    this.write(
-      `INSERT INTO stream_presence (user_id, instance_id) VALUES ($1, $2)
-       ON CONFLICT (user_id, instance_id) DO UPDATE SET refreshed_at = now()`,
-      [userId, this.instanceId],
-    );
+    this.write(() => this.repository.presenceOpened(userId, this.instanceId));
   }
 
   private closed(userId: string): void {
     this.local.delete(userId);
-    this.write('DELETE FROM stream_presence WHERE user_id = $1 AND instance_id = $2', [userId, this.instanceId]);
+    this.write(() => this.repository.presenceClosed(userId, this.instanceId));
   }
 
-  private write(sql: string, parameters: unknown[]): void {
-    this.writes = this.writes
-      .then(() => this.dataSource.query(sql, parameters))
-      .then(
-        () => undefined,
-        (error: unknown) => this.logger.warn({ err: error }, 'Could not record stream presence'),
-      );
+  private write(statement: () => Promise<void>): void {
+    this.writes = this.writes.then(statement).then(
+      () => undefined,
+      (error: unknown) => this.logger.warn({ err: error }, 'Could not record stream presence'),
+    );
   }
 }

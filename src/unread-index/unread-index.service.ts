@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Db } from '../database/db';
 import type { IntercomConversation } from '../intercom/intercom.service';
 import { type IntercomPartLike, isCustomerVisible } from '../messages/message.mapper';
 
-// A database handle: the data source, or the manager of a transaction the caller holds.
-export type Db = Pick<DataSource | EntityManager, 'query'>;
+export type { Db } from '../database/db';
 
 export interface OperatorMessage {
   partId: string;
