@@ -19,6 +19,8 @@ import { routeBodyLimit } from './common/route-body-limit';
 import { clientErrorHandler, frameworkErrors, multipartOnlyWhereTaken, uriLengthCap } from './common/http-layer';
 import { registerJsonBodies } from './common/json-body';
 import { sessionBeforeBody } from './auth/session-before-body';
+import { authPerIp } from './auth/auth-ip-limit';
+import { UserRateLimiter } from './auth/rate-limit';
 import { SessionTokensService } from './auth/session-tokens.service';
 
 export interface CreateAppOptions {
@@ -77,8 +79,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   registerRequestLogging(fastify);
   // CORS preflights are answered in onRequest, before guards; also nosniff / no-store headers.
   await registerBrowserClients(fastify, config.corsOrigins);
+  // Per-IP limit of the sign-in routes; after CORS, so a preflight does not count.
+  fastify.addHook('onRequest', authPerIp(app.get(UserRateLimiter)));
   // Per-route body caps from @RouteConfig({ bodyLimit }) (the webhook takes 1 MB); before routes exist.
-  fastify.addHook('onRoute', routeBodyLimit);
+  fastify.addHook('onRoute', routeBodyLimit(config.auth.bodyLimitBytes));
   // http_request_duration_seconds per route template (src/metrics); also before routes exist.
   registerHttpMetrics(fastify, app.get(MetricsService));
   // Graceful shutdown: close() stops accepting, lets in-flight requests finish, and closes sockets

@@ -23,6 +23,7 @@ import { TelegramInitDataService } from './telegram-init-data.service';
     { provide: APP_GUARD, useClass: SessionGuard },
     { provide: UNKNOWN_ROUTE_POLICY, useClass: HiddenApiRoutes },
   ],
-  exports: [SessionTokensService, UNKNOWN_ROUTE_POLICY],
+  // UserRateLimiter: also the per-IP failure limits of the webhook and the signed file link.
+  exports: [SessionTokensService, UNKNOWN_ROUTE_POLICY, UserRateLimiter],
 })
 export class AuthModule {}

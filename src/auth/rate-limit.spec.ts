@@ -14,7 +14,13 @@ describe(UserRateLimiter.name, () => {
     jest.useFakeTimers({ now: 0 });
     limiter = new UserRateLimiter(
       new Reflector(),
-      loadConfig({ NODE_ENV: 'development', RATE_LIMIT_PER_MIN: '2', RATE_LIMIT_POLL_PER_MIN: '3' }),
+      loadConfig({
+        NODE_ENV: 'development',
+        RATE_LIMIT_PER_MIN: '2',
+        RATE_LIMIT_POLL_PER_MIN: '3',
+        RATE_LIMIT_AUTH_PER_IP_PER_MIN: '2',
+        RATE_LIMIT_WEBHOOK_FAILURES_PER_IP_PER_MIN: '1',
+      }),
     );
   });
   afterEach(() => {
@@ -40,5 +46,18 @@ describe(UserRateLimiter.name, () => {
     limiter.check('u1', Routes.prototype.plain);
     jest.setSystemTime(60_000);
     expect(() => limiter.check('u1', Routes.prototype.plain)).not.toThrow();
+  });
+
+  it('keeps per-IP windows per class, apart from the per-user ones', () => {
+    limiter.hitIp('auth', '10.0.0.1');
+    limiter.hitIp('auth', '10.0.0.1');
+    expect(() => limiter.hitIp('auth', '10.0.0.1')).toThrow(
+      expect.objectContaining({ code: 'rate_limited', headers: { 'retry-after': '60' } }),
+    );
+    expect(() => limiter.hitIp('auth', '10.0.0.2')).not.toThrow();
+    limiter.hitIp('webhookFailures', '10.0.0.1');
+    expect(() => limiter.hitIp('webhookFailures', '10.0.0.1')).toThrow(expect.objectContaining({ code: 'rate_limited' }));
+    // A user id that happens to look like the IP has its own window.
+    expect(() => limiter.check('10.0.0.1', Routes.prototype.plain)).not.toThrow();
   });
 });

@@ -75,7 +75,17 @@ export interface AppConfig {
     userQuotaBytes: number;
     unattachedRetentionHours: number;
   };
-  rateLimit: { perMinute: number; pollPerMinute: number; uploadPerMinute: number };
+  // Per user on /api/* (perMinute, poll, upload); per client IP on the anonymous routes.
+  rateLimit: {
+    perMinute: number;
+    pollPerMinute: number;
+    uploadPerMinute: number;
+    authPerIpPerMinute: number;
+    webhookFailuresPerIpPerMinute: number;
+    fileLinkFailuresPerIpPerMinute: number;
+  };
+  // Body cap of /auth/* (a sign-in body is one short token).
+  auth: { bodyLimitBytes: number };
   poll: { freshnessMs: number; maxSnapshots: number };
   // topics: the allowed `reason.main` values (CONVERSATION_TOPICS); unset = any plain-text label.
   conversations: { topicTagPrefix: string; metaMaxValueLength: number; topics: string[] | undefined };
@@ -371,6 +381,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perMinute: read.int('RATE_LIMIT_PER_MIN', 120, { min: 1 }),
       pollPerMinute: read.int('RATE_LIMIT_POLL_PER_MIN', 600, { min: 1 }),
       uploadPerMinute: read.int('RATE_LIMIT_UPLOAD_PER_MIN', 20, { min: 1 }),
+      authPerIpPerMinute: read.int('RATE_LIMIT_AUTH_PER_IP_PER_MIN', 30, { min: 1 }),
+      webhookFailuresPerIpPerMinute: read.int('RATE_LIMIT_WEBHOOK_FAILURES_PER_IP_PER_MIN', 10, { min: 1 }),
+      fileLinkFailuresPerIpPerMinute: read.int('RATE_LIMIT_FILE_LINK_FAILURES_PER_IP_PER_MIN', 20, { min: 1 }),
+    },
+    auth: {
+      // The largest valid sign-in body (a 4096-character token or initData) fits with room.
+      bodyLimitBytes: read.int('AUTH_BODY_LIMIT_BYTES', 8192, { min: 4608, max: 65_536 }),
     },
     poll: {
       freshnessMs: read.int('POLL_FRESHNESS_MS', 3000, { min: 0 }),

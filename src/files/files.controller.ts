@@ -79,15 +79,20 @@ export class FilesController {
   @ApiErrors(
     ['forbidden', 'missing, malformed, forged or expired signature'],
     ['not_found', 'id is not a file id, or the file is gone'],
+    [
+      'rate_limited',
+      'more than RATE_LIMIT_FILE_LINK_FAILURES_PER_IP_PER_MIN bad links a minute from this IP (a valid link is never limited)',
+    ],
     ['service_unavailable', 'file storage (S3) unavailable'],
   )
   async signedDownload(
     @Param('id') id: string,
     @Query('e') expiry: unknown,
     @Query('t') token: unknown,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await send(reply, await this.files.publicDownload(id, expiry, token));
+    await send(reply, await this.files.publicDownload(id, expiry, token, request.ip));
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { FilesController } from './files.controller';
@@ -11,7 +12,7 @@ import type * as S3Storage from './storage/s3-object-storage';
 import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StoredFile])],
+  imports: [TypeOrmModule.forFeature([StoredFile]), AuthModule],
   controllers: [FilesController],
   providers: [
     FilesService,

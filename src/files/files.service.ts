@@ -1,3 +1,4 @@
+import { UserRateLimiter } from '../auth/rate-limit';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -39,6 +40,7 @@ export class FilesService {
     @InjectRepository(StoredFile) private readonly files: Repository<StoredFile>,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limiter: UserRateLimiter,
   ) {
     this.signer = new FileLinkSigner(config.files.linkSecret);
   }
@@ -81,10 +83,17 @@ export class FilesService {
     return { body: await this.storage.get(file.storageKey), headers: fileHeaders(file) };
   }
 
-  // The link handed to Intercom: whoever holds a valid, unexpired signature gets the bytes.
-  async publicDownload(id: string, expiry: unknown, token: unknown): Promise<FileResponse> {
-    if (!UUID.test(id)) throw notFound('File');
-    if (!this.signer.verify(id.toLowerCase(), expiry, token)) throw new AppError('forbidden', 'Link is invalid or expired');
+  // The link handed to Intercom: whoever holds a valid, unexpired signature gets the bytes. A bad
+  // link counts against the IP (RATE_LIMIT_FILE_LINK_FAILURES_PER_IP_PER_MIN), a valid one never.
+  async publicDownload(id: string, expiry: unknown, token: unknown, clientIp: string): Promise<FileResponse> {
+    if (!UUID.test(id)) {
+      this.limiter.hitIp('fileLinkFailures', clientIp);
+      throw notFound('File');
+    }
+    if (!this.signer.verify(id.toLowerCase(), expiry, token)) {
+      this.limiter.hitIp('fileLinkFailures', clientIp);
+      throw new AppError('forbidden', 'Link is invalid or expired');
+    }
     const file = await this.files.findOneBy({ id, discardedAt: IsNull() });
     if (!file) throw notFound('File');
     return { body: await this.storage.get(file.storageKey), headers: fileHeaders(file) };

@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
+import { SIGN_IN_ERRORS } from '../auth/auth-ip-limit';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 
@@ -29,6 +31,7 @@ export class DevSignInController {
     description: 'Exists only when DEV_SIGN_IN is on (never in production); lets the Mini App be tried outside Telegram.',
   })
   @ApiOkResponse({ type: DevInitDataDto })
+  @ApiErrors(...SIGN_IN_ERRORS)
   initData(): DevInitDataDto {
     const fields: Record<string, string> = { auth_date: String(Math.floor(Date.now() / 1000)), user: JSON.stringify(DEV_TELEGRAM_USER) };
     const dataCheckString = Object.keys(fields)

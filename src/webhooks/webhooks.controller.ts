@@ -26,12 +26,16 @@ export class WebhooksController {
   @ApiBody({ type: IntercomNotificationDto })
   @ApiOkResponse({ type: WebhookAckDto })
   @ApiErrors(
-    ['unauthorized', 'missing, malformed or wrong signature (checked before the body is looked at)'],
+    ['unauthorized', 'missing, malformed or wrong signature (checked over the raw bytes, before the body is parsed)'],
+    [
+      'rate_limited',
+      'more than RATE_LIMIT_WEBHOOK_FAILURES_PER_IP_PER_MIN badly signed requests a minute from this IP (a signed one is never limited)',
+    ],
     ['bad_request', 'not JSON, or not a JSON object'],
     ['validation_error', 'not an Intercom notification (type, id, topic, data.item)'],
     ['payload_too_large', 'body over 1 MB'],
   )
   receive(@Req() request: FastifyRequest, @Headers('x-hub-signature') signature: string | undefined): Promise<WebhookAckDto> {
-    return this.webhooks.receive(request.rawBody, signature);
+    return this.webhooks.receive(request.rawBody, signature, request.ip);
   }
 }

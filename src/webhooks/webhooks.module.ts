@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { EventsModule } from '../events/events.module';
@@ -12,7 +13,7 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [ConversationsModule, TicketsModule, NotificationsModule, MetricsModule, UnreadIndexModule, EventsModule],
+  imports: [AuthModule, ConversationsModule, TicketsModule, NotificationsModule, MetricsModule, UnreadIndexModule, EventsModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookInboxWorker, WebhookEffects, WebhookInboxMetrics],
 })

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { UserRateLimiter } from '../auth/rate-limit';
 import { AppError } from '../common/errors';
 import { isSafeText, storableJson, UNSAFE_TEXT_MESSAGE } from '../common/safe-text';
 import { parseJsonBody } from '../common/json-body';
@@ -22,13 +23,17 @@ export class WebhooksService {
     private readonly inbox: WebhookInboxWorker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly limiter: UserRateLimiter,
   ) {}
 
-  async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<WebhookAckDto> {
+  async receive(rawBody: Buffer | undefined, signature: string | string[] | undefined, clientIp: string): Promise<WebhookAckDto> {
     // Checked over the raw bytes before they are parsed: an unsigned body (up to 1 MB) costs an
-    // HMAC, never a JSON parse, and its sender learns nothing about what we accept.
+    // HMAC, never a JSON parse, and its sender learns nothing about what we accept. Only failures
+    // count against the IP (RATE_LIMIT_WEBHOOK_FAILURES_PER_IP_PER_MIN): a signed request is never
+    // throttled, however many Intercom sends.
     if (!rawBody || !isValidSignature(rawBody, signature, this.config.intercom.clientSecret)) {
       this.metrics.webhookEvents.inc({ topic: 'unknown', outcome: 'rejected' });
+      this.limiter.hitIp('webhookFailures', clientIp);
       throw new AppError('unauthorized', 'Missing or invalid webhook signature');
     }
     // Signed by Intercom: depth still bounded (jsonb and the DTO check recurse), keys not (a

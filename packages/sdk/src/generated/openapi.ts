@@ -906,7 +906,7 @@ export interface components {
             ticket: string;
         };
         TelegramAuthDto: {
-            /** @description Telegram.WebApp.initData, exactly as the Mini App received it */
+            /** @description Telegram.WebApp.initData, exactly as the Mini App received it (URL-encoded: printable ASCII) */
             initData: string;
         };
         TicketDetailDto: {
@@ -4024,7 +4024,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
+            /** @description `payload_too_large`: request body over AUTH_BODY_LIMIT_BYTES (default 8192 bytes), or a JSON body with more than JSON_MAX_KEYS keys */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4037,6 +4037,17 @@ export interface operations {
             /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: more than RATE_LIMIT_AUTH_PER_IP_PER_MIN sign-in requests a minute from this client IP (every request counts) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -4099,7 +4110,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: the host token is invalid, expired, or for another issuer/audience */
+            /** @description `unauthorized`: the host token is invalid, expired (or older than HOST_JWT_MAX_AGE_SECONDS by its iat), or for another issuer/audience */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4119,7 +4130,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
+            /** @description `payload_too_large`: request body over AUTH_BODY_LIMIT_BYTES (default 8192 bytes), or a JSON body with more than JSON_MAX_KEYS keys */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4132,6 +4143,17 @@ export interface operations {
             /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: more than RATE_LIMIT_AUTH_PER_IP_PER_MIN sign-in requests a minute from this client IP (every request counts) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -4214,7 +4236,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `payload_too_large`: request body over its cap (BODY_LIMIT_BYTES, default 262144 bytes, unless the route says otherwise), or a JSON body with more than JSON_MAX_KEYS (1000) keys and array items */
+            /** @description `payload_too_large`: request body over AUTH_BODY_LIMIT_BYTES (default 8192 bytes), or a JSON body with more than JSON_MAX_KEYS keys */
             413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4227,6 +4249,17 @@ export interface operations {
             /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: more than RATE_LIMIT_AUTH_PER_IP_PER_MIN sign-in requests a minute from this client IP (every request counts) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -4338,6 +4371,17 @@ export interface operations {
             /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: more than RATE_LIMIT_FILE_LINK_FAILURES_PER_IP_PER_MIN bad links a minute from this IP (a valid link is never limited) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
@@ -4545,7 +4589,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: missing, malformed or wrong signature (checked before the body is looked at) */
+            /** @description `unauthorized`: missing, malformed or wrong signature (checked over the raw bytes, before the body is parsed) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4578,6 +4622,17 @@ export interface operations {
             /** @description `bad_request`: the URL is longer than MAX_URL_LENGTH (default 8192) characters */
             414: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: more than RATE_LIMIT_WEBHOOK_FAILURES_PER_IP_PER_MIN badly signed requests a minute from this IP (a signed one is never limited) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
