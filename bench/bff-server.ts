@@ -32,9 +32,9 @@ async function main(): Promise<void> {
   const bare = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), { logger: false });
   await bare.listen(Number(process.env.BARE_PORT), '127.0.0.1');
   process.send?.({ ready: true });
-  // The metrics phase: the same app with METRICS_PORT=0 (no request hook, no listener), in this
-  // same process so both see the same machine; started on demand, after the memory phase.
-  let metricsOff: INestApplication | undefined;
+  // The metrics phase: two fresh twins of the app, one with METRICS_PORT=0 (no request hook, no
+  // listener), in this same process so both see the same machine; started on demand.
+  let metricsTwins: INestApplication[] = [];
   // Event-loop delay, read per phase: tells a stall in this process from one elsewhere.
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
@@ -49,11 +49,17 @@ async function main(): Promise<void> {
       process.send?.(usage.user + usage.system);
     }
     if (message === 'snapshots') process.send?.(app.get(ConversationSnapshotsService).size);
-    if (message === 'metrics-off-start') {
+    if (message === 'metrics-twins-start') {
+      // Two fresh twins of the app, alike but for metrics: the app above carries every earlier
+      // phase (10k snapshots, streams, a busy heap and its GC), which a fresh "off" twin would not,
+      // and that difference, not metrics, would show in the ratio.
       void (async () => {
-        metricsOff = await createApp({ ...config, metrics: { ...config.metrics, port: 0 }, webhooks: { ...config.webhooks, workers: 0 } });
-        await metricsOff.listen(Number(process.env.METRICS_OFF_PORT), '127.0.0.1');
-        process.send?.('metrics-off-started');
+        const twin = (metricsPort: number) =>
+          createApp({ ...config, metrics: { ...config.metrics, port: metricsPort }, webhooks: { ...config.webhooks, workers: 0 } });
+        metricsTwins = [await twin(Number(process.env.METRICS_TWIN_METRICS_PORT)), await twin(0)];
+        await metricsTwins[0].listen(Number(process.env.METRICS_ON_PORT), '127.0.0.1');
+        await metricsTwins[1].listen(Number(process.env.METRICS_OFF_PORT), '127.0.0.1');
+        process.send?.('metrics-twins-started');
       })();
     }
     if (message === 'streams') process.send?.(app.get(EventsHub).openConnections);
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
     }
   });
   const stop = async () => {
-    await Promise.all([app.close(), bare.close(), metricsOff?.close()]);
+    await Promise.all([app.close(), bare.close(), ...metricsTwins.map((twin) => twin.close())]);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

@@ -143,7 +143,14 @@ async function main(): Promise<void> {
     validateRequests: false,
     rateLimits: { perAppPerMinute: 1e9, perWorkspacePerMinute: 1e9 },
   });
-  const [port, barePort, metricsPort, metricsOffPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, barePort, metricsPort, metricsOnPort, metricsTwinMetricsPort, metricsOffPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const profileDir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   const base = `http://127.0.0.1:${port}`;
   const server: ChildProcess = fork(join(ROOT, 'dist/bench-build/bench/bff-server.js'), [], {
@@ -157,9 +164,12 @@ async function main(): Promise<void> {
       NODE_ENV: 'production',
       PORT: String(port),
       BARE_PORT: String(barePort),
-      // Metrics on, as in production (default 9464 could be a dev server's); the off twin is METRICS_OFF_PORT.
+      // Metrics on, as in production (default 9464 could be a dev server's); the metrics phase's
+      // twins listen on METRICS_ON_PORT (its metrics on METRICS_TWIN_METRICS_PORT) and METRICS_OFF_PORT.
       METRICS_PORT: String(metricsPort),
       METRICS_HOST: '127.0.0.1',
+      METRICS_ON_PORT: String(metricsOnPort),
+      METRICS_TWIN_METRICS_PORT: String(metricsTwinMetricsPort),
       METRICS_OFF_PORT: String(metricsOffPort),
       PUBLIC_BASE_URL: base,
       DATABASE_URL: postgres.url,
@@ -343,17 +353,18 @@ async function main(): Promise<void> {
       intercomCalls <= windows ? 'MET' : 'MISSED',
     );
 
-    // 2b. What metrics cost a poll: the same app with METRICS_PORT=0 in the same process, poll
-    // runs alternating on/off, each on run compared with the off run just before it.
-    await ask(server, 'metrics-off-start');
+    // 2b. What metrics cost a poll: two fresh twins of the app in the same process, alike but for
+    // METRICS_PORT=0, poll runs alternating off/on, each on run compared with the off run just before it.
+    await ask(server, 'metrics-twins-start');
     const offPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOffPort}`);
-    await load({ url: offPollUrl, connections: CONNECTIONS, duration: 3, headers: auth }); // warm-up
+    const onPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOnPort}`);
+    for (const url of [offPollUrl, onPollUrl]) await load({ url, connections: CONNECTIONS, duration: 3, headers: auth }); // warm-up
     const metricsRuns: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
     const metricsCpu: { on: number[]; off: number[] } = { on: [], off: [] };
     for (let round = 0; round < METRICS_ROUNDS; round += 1) {
       for (const [kind, url] of [
         ['off', offPollUrl],
-        ['on', pollUrl],
+        ['on', onPollUrl],
       ] as const) {
         const before = await ask<number>(server, 'cpu');
         const result = await load({ url, connections: CONNECTIONS, duration: METRICS_DURATION, headers: auth });

@@ -72,6 +72,14 @@ describe('Browser clients: CORS and response headers (e2e)', () => {
       const response = await fetch(`${testApp.url}/api/conversations`, { headers: { origin: STRANGER } });
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
     });
+
+    it('says an /api answer varies by Origin even to a request without one (a cache must not reuse it for a browser)', async () => {
+      const token = await sessionTokenFor(testApp, 'vary-user');
+      const response = await fetch(`${testApp.url}/api/settings/notifications`, { headers: bearer(token) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(response.headers.get('vary')).toMatch(/origin/i);
+    });
   });
 
   describe('response headers', () => {
