@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { IntercomRepository } from '../intercom/intercom.repository';
 
 // A contact as webhook items carry it: external_id is our user id when the contact is ours.
 export interface ContactRef {
@@ -12,16 +11,13 @@ export interface ContactRef {
 // contact mapping for contacts Intercom sent without one. Unknown contacts get nothing.
 @Injectable()
 export class EventRecipients {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly contacts: IntercomRepository) {}
 
   async usersOf(contacts: readonly ContactRef[]): Promise<string[]> {
     const userIds = new Set(contacts.map((contact) => contact.external_id).filter((id): id is string => Boolean(id)));
     const unmapped = contacts.filter((contact) => !contact.external_id && contact.id).map((contact) => contact.id);
     if (unmapped.length > 0) {
-      const rows = await this.dataSource.query<{ user_id: string }[]>('SELECT user_id FROM intercom_contacts WHERE contact_id = ANY($1)', [
-        unmapped,
-      ]);
-      for (const row of rows) userIds.add(row.user_id);
+      for (const userId of await this.contacts.usersOfContacts(unmapped as string[])) userIds.add(userId);
     }
     return [...userIds].sort();
   }

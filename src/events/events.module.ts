@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PostgresNotificationsModule } from '../database/postgres-notifications.module';
+import { IntercomModule } from '../intercom/intercom.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { EVENT_BUS } from './event-bus';
 import { EventRecipients } from './event-recipients';
 import { EventsController } from './events.controller';
+import { EventsRepository } from './events.repository';
 import { EventsHub } from './events-hub';
 import { EventsService } from './events.service';
 import { PostgresEventBus } from './postgres-event-bus';
@@ -16,10 +18,11 @@ import { UserEventsService } from './user-events.service';
 // events of a conversation or ticket are built in its own feature (ConversationStreamEvents,
 // TicketStreamEvents), so this folder imports none of them.
 @Module({
-  imports: [PostgresNotificationsModule, MetricsModule],
+  imports: [PostgresNotificationsModule, MetricsModule, IntercomModule],
   controllers: [EventsController],
   providers: [
     { provide: EVENT_BUS, useClass: PostgresEventBus },
+    EventsRepository,
     UserEventsService,
     UserEventRetention,
     EventRecipients,

@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { EventsRepository } from './events.repository';
 
 export interface IssuedTicket {
   ticket: string;
@@ -20,31 +19,23 @@ const TICKET_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 @Injectable()
 export class StreamTicketsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: EventsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async issue(userId: string): Promise<IssuedTicket> {
     const ticket = randomBytes(32).toString('base64url');
     const expiresAt = Date.now() + this.config.stream.ticketTtlSeconds * 1000;
-    await this.dataSource.query('INSERT INTO stream_tickets (ticket_hash, user_id, expires_at) VALUES ($1, $2, $3)', [
-      hash(ticket),
-      userId,
-      new Date(expiresAt),
-    ]);
+    await this.repository.insertTicket(hash(ticket), userId, new Date(expiresAt));
     return { ticket, expiresAt };
   }
 
   // The user the ticket was issued to; a used, expired or unknown ticket is 401.
   async redeem(ticket: string): Promise<string> {
     if (!TICKET_SHAPE.test(ticket)) throw invalidTicket();
-    const rows = await this.dataSource.query<{ user_id: string; live: boolean }[]>(
-      // In a CTE: TypeORM answers a bare DELETE … RETURNING as [rows, count].
-      'WITH used AS (DELETE FROM stream_tickets WHERE ticket_hash = $1 RETURNING user_id, expires_at) SELECT user_id, expires_at > now() AS live FROM used',
-      [hash(ticket)],
-    );
-    if (!rows[0]?.live) throw invalidTicket();
-    return rows[0].user_id;
+    const used = await this.repository.takeTicket(hash(ticket));
+    if (!used?.live) throw invalidTicket();
+    return used.user_id;
   }
 }
 

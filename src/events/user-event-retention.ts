@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { EventsRepository } from './events.repository';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 const PRUNE_BATCH = 5000;
@@ -16,7 +15,7 @@ export class UserEventRetention implements OnApplicationBootstrap, OnApplication
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: EventsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -32,22 +31,11 @@ export class UserEventRetention implements OnApplicationBootstrap, OnApplication
   async prune(): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const [{ count }] = await this.dataSource.query<{ count: string }[]>(
-        `WITH doomed AS (
-           DELETE FROM user_events WHERE (user_id, seq) IN (
-             SELECT user_id, seq FROM user_events WHERE created_at < now() - make_interval(hours => $1) LIMIT $2)
-           RETURNING user_id, seq),
-         heads AS (
-           UPDATE user_event_heads AS head SET pruned_through = GREATEST(head.pruned_through, doomed_max.seq)
-           FROM (SELECT user_id, max(seq) AS seq FROM doomed GROUP BY user_id) AS doomed_max
-           WHERE head.user_id = doomed_max.user_id)
-         SELECT count(*) AS count FROM doomed`,
-        [this.config.stream.retentionHours, PRUNE_BATCH],
-      );
-      deleted += Number(count);
-      if (Number(count) < PRUNE_BATCH) break;
+      const count = await this.repository.pruneBatch(this.config.stream.retentionHours, PRUNE_BATCH);
+      deleted += count;
+      if (count < PRUNE_BATCH) break;
     }
-    await this.dataSource.query('DELETE FROM stream_tickets WHERE expires_at < now()');
+    await this.repository.deleteExpiredTickets();
     return deleted;
   }
 

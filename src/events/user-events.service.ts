@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { Db } from '../database/db';
 import { EVENT_BUS, type EventBus, type UserHead } from './event-bus';
+import { EventsRepository } from './events.repository';
 import type { AppendedUserEvent, LoggedEvent, NewUserEvent } from './stream-event';
 
 export interface UserLogHead {
@@ -16,7 +16,7 @@ export class UserEventsService {
   private readonly logger = new Logger('UserEvents');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: EventsRepository,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
@@ -24,7 +24,7 @@ export class UserEventsService {
   // user's head row stays locked until that transaction ends, so a user's events commit in seq
   // order; users are locked in id order, so two appending transactions cannot deadlock. Call
   // publish() with the result after the commit.
-  async append(manager: EntityManager, events: readonly NewUserEvent[]): Promise<AppendedUserEvent[]> {
+  async append(manager: Db, events: readonly NewUserEvent[]): Promise<AppendedUserEvent[]> {
     const byUser = new Map<string, NewUserEvent[]>();
     for (const event of events) byUser.set(event.userId, [...(byUser.get(event.userId) ?? []), event]);
     const appended: AppendedUserEvent[] = [];
@@ -44,7 +44,7 @@ export class UserEventsService {
   // (the webhook that follows carries the same dedupe keys, so a crash here loses nothing).
   async record(events: readonly NewUserEvent[]): Promise<AppendedUserEvent[]> {
     if (events.length === 0) return [];
-    const appended = await this.dataSource.transaction((manager) => this.append(manager, events));
+    const appended = await this.repository.transaction((db) => this.append(db, events));
     await this.publish(appended);
     return appended;
   }
@@ -62,26 +62,19 @@ export class UserEventsService {
   }
 
   async head(userId: string): Promise<UserLogHead> {
-    const rows = await this.dataSource.query<{ last_seq: string; pruned_through: string }[]>(
-      'SELECT last_seq, pruned_through FROM user_event_heads WHERE user_id = $1',
-      [userId],
-    );
-    return { lastSeq: Number(rows[0]?.last_seq ?? 0), prunedThrough: Number(rows[0]?.pruned_through ?? 0) };
+    const row = await this.repository.head(userId);
+    return { lastSeq: Number(row?.last_seq ?? 0), prunedThrough: Number(row?.pruned_through ?? 0) };
   }
 
   // The payload comes back as Postgres's JSON text: streamed as is, never parsed here.
   async after(userId: string, seq: number, limit: number): Promise<LoggedEvent[]> {
-    const rows = await this.dataSource.query<{ seq: string; type: string; payload: string }[]>(
-      'SELECT seq, type, payload::text AS payload FROM user_events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-      [userId, seq, limit],
-    );
+    const rows = await this.repository.after(userId, seq, limit);
     return rows.map((row) => ({ seq: Number(row.seq), type: row.type, payloadJson: row.payload }));
   }
 
-  // One round trip per user: drop keys already logged, advance the head (taking its row lock)
-  // by what is left, insert those rows. A key logged by a transaction that committed after our
+  // One round trip per user (EventsRepository.appendForUser). A key logged by a transaction that committed after our
   // check only skips its seq (a gap is harmless: readers follow seq order, not contiguity).
-  private async appendForUser(manager: EntityManager, userId: string, events: NewUserEvent[]): Promise<AppendedUserEvent[]> {
+  private async appendForUser(manager: Db, userId: string, events: NewUserEvent[]): Promise<AppendedUserEvent[]> {
     const unique = new Map<string, NewUserEvent>();
     const candidates = events.filter((event) => {
       if (event.dedupeKey === undefined) return true;
@@ -89,32 +82,7 @@ export class UserEventsService {
       unique.set(event.dedupeKey, event);
       return true;
     });
-    const rows = await manager.query<{ seq: string; position: string }[]>(
-      `WITH candidate AS (
-         SELECT * FROM unnest($2::varchar[], $3::jsonb[], $4::varchar[]) WITH ORDINALITY AS c(type, payload, dedupe_key, position)),
-       fresh AS (
-         SELECT candidate.*, row_number() OVER (ORDER BY position) AS rank FROM candidate
-         WHERE dedupe_key IS NULL OR NOT EXISTS (
-           SELECT 1 FROM user_events logged WHERE logged.user_id = $1::varchar AND logged.dedupe_key = candidate.dedupe_key)),
-       head AS (
-         INSERT INTO user_event_heads (user_id, last_seq) SELECT $1::varchar, count(*) FROM fresh HAVING count(*) > 0
-         ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_heads.last_seq + EXCLUDED.last_seq
-         RETURNING last_seq),
-       inserted AS (
-         INSERT INTO user_events (user_id, seq, type, payload, dedupe_key)
-         SELECT $1::varchar, head.last_seq - (SELECT count(*) FROM fresh) + fresh.rank, fresh.type, fresh.payload, fresh.dedupe_key
-         FROM fresh, head
-         ON CONFLICT (user_id, dedupe_key) DO NOTHING
-         RETURNING seq, dedupe_key)
-       SELECT inserted.seq, fresh.position FROM inserted
-       JOIN fresh ON fresh.rank = inserted.seq - (SELECT last_seq FROM head) + (SELECT count(*) FROM fresh)`,
-      [
-        userId,
-        candidates.map((event) => event.type),
-        candidates.map((event) => JSON.stringify(event.payload)),
-        candidates.map((event) => event.dedupeKey ?? null),
-      ],
-    );
+    const rows = await this.repository.appendForUser(manager, userId, candidates);
     return rows
       .map((row) => ({ ...candidates[Number(row.position) - 1], seq: Number(row.seq) }))
       .sort((left, right) => left.seq - right.seq);

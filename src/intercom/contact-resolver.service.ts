@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import type { Repository } from 'typeorm';
 import type { SessionUser } from '../auth/auth.decorators';
-import { IntercomContact } from './intercom-contact.entity';
 import { IntercomConflictError } from './intercom-errors';
 import { IntercomGateway } from './intercom.gateway';
+import { IntercomRepository } from './intercom.repository';
 
 // Finds or creates the caller's Intercom contact (external_id = our user id), remembering the
 // mapping in Postgres (and a small memory cache) so each user costs Intercom one lookup ever.
@@ -16,7 +14,7 @@ export class ContactResolverService {
 
   constructor(
     private readonly gateway: IntercomGateway,
-    @InjectRepository(IntercomContact) private readonly contacts: Repository<IntercomContact>,
+    private readonly contacts: IntercomRepository,
   ) {}
 
   // The contact id if this instance already knows it (no I/O): the poll's synchronous path.
@@ -37,9 +35,9 @@ export class ContactResolverService {
   }
 
   private async resolve(user: SessionUser): Promise<string> {
-    const stored = await this.contacts.findOneBy({ userId: user.userId });
-    const contactId = stored?.contactId ?? (await this.findOrCreate(user));
-    if (!stored) await this.contacts.createQueryBuilder().insert().values({ userId: user.userId, contactId }).orIgnore().execute();
+    const stored = await this.contacts.contactIdOf(user.userId);
+    const contactId = stored ?? (await this.findOrCreate(user));
+    if (!stored) await this.contacts.rememberContact(user.userId, contactId);
     this.cache.set(user.userId, contactId);
     return contactId;
   }

@@ -1,4 +1,5 @@
-import type { Db } from '../unread-index/unread-index.service';
+import type { Db } from '../database/db';
+import { usersOfContacts } from '../intercom/intercom.repository';
 
 // A contact as webhook items carry it: external_id is our user id when the contact is ours.
 export interface ContactRef {
@@ -11,8 +12,7 @@ export async function userIdsOf(db: Db, contacts: readonly ContactRef[]): Promis
   const userIds = new Set(contacts.map((contact) => contact.external_id).filter((id): id is string => Boolean(id)));
   const unmapped = contacts.filter((contact) => !contact.external_id && contact.id).map((contact) => contact.id);
   if (unmapped.length > 0) {
-    const rows = await db.query<{ user_id: string }[]>('SELECT user_id FROM intercom_contacts WHERE contact_id = ANY($1)', [unmapped]);
-    for (const row of rows) userIds.add(row.user_id);
+    for (const userId of await usersOfContacts(db, unmapped as string[])) userIds.add(userId);
   }
   return [...userIds];
 }
