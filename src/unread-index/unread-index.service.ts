@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Db } from '../database/db';
 import type { IntercomConversation } from '../intercom/intercom.service';
 import { type IntercomPartLike, isCustomerVisible } from '../messages/message.mapper';
+import { type MessageColumns, UnreadIndexRepository } from './unread-index.repository';
 
 export type { Db } from '../database/db';
 
@@ -47,7 +46,7 @@ export function operatorMessagesOf(conversation: IntercomConversation): Operator
 // processing can keep it in the transaction of the event that changed it.
 @Injectable()
 export class UnreadIndexService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: UnreadIndexRepository) {}
 
   // Adds messages for each user (a redelivered part is a no-op). A message from a second before the
   // user's read mark is recorded as read; one from the mark's own second only if the read saw it
@@ -55,16 +54,7 @@ export class UnreadIndexService {
   // Returns the users whose unread count grew.
   async record(db: Db, userIds: readonly string[], conversationId: string, messages: readonly OperatorMessage[]): Promise<string[]> {
     if (userIds.length === 0 || messages.length === 0) return [];
-    const rows = await db.query<{ user_id: string; read: boolean }[]>(
-      `INSERT INTO unread_messages (user_id, conversation_id, part_id, created_at, read)
-       SELECT users.user_id, $2, messages.part_id, messages.created_at, messages.created_at / 1000 < COALESCE(reads.read_up_to / 1000, -1)
-       FROM unnest($1::varchar[]) AS users(user_id)
-       CROSS JOIN unnest($3::varchar[], $4::bigint[]) AS messages(part_id, created_at)
-       LEFT JOIN conversation_reads reads ON reads.user_id = users.user_id AND reads.conversation_id = $2
-       ON CONFLICT DO NOTHING
-       RETURNING user_id, read`,
-      [userIds, conversationId, messages.map((message) => message.partId), messages.map((message) => message.createdAt)],
-    );
+    const rows = await this.repository.insertMessages(db, userIds, conversationId, columns(messages));
     return [...new Set(rows.filter((row) => !row.read).map((row) => row.user_id))];
   }
 
@@ -73,32 +63,16 @@ export class UnreadIndexService {
   // Returns whether anything unread became read.
   async markSeen(db: Db, userId: string, conversationId: string, messages: readonly OperatorMessage[]): Promise<boolean> {
     if (messages.length === 0) return false;
-    const rows = await db.query<{ was_unread: boolean }[]>(
-      `INSERT INTO unread_messages (user_id, conversation_id, part_id, created_at, read)
-       SELECT $1, $2, messages.part_id, messages.created_at, true
-       FROM unnest($3::varchar[], $4::bigint[]) AS messages(part_id, created_at)
-       ON CONFLICT (user_id, conversation_id, part_id) DO UPDATE SET read = true WHERE NOT unread_messages.read
-       RETURNING (xmax <> 0) AS was_unread`,
-      [userId, conversationId, messages.map((message) => message.partId), messages.map((message) => message.createdAt)],
-    );
-    return rows.some((row) => row.was_unread);
+    return this.repository.markSeen(db, userId, conversationId, columns(messages));
   }
 
   // Operator messages the user had seen before `upToMs` (their own reply at that time) become read.
   async markSeenUpTo(db: Db, userId: string, conversationId: string, upToMs: number): Promise<boolean> {
-    const [, affected] = await db.query<[unknown, number]>(
-      'UPDATE unread_messages SET read = true WHERE user_id = $1 AND conversation_id = $2 AND NOT read AND created_at <= $3',
-      [userId, conversationId, upToMs],
-    );
-    return affected > 0;
+    return this.repository.markSeenUpTo(db, userId, conversationId, upToMs);
   }
 
-  async summary(userId: string, db: Db = this.dataSource): Promise<UnreadSummary> {
-    const rows = await db.query<{ conversation_id: string; unread: number }[]>(
-      `SELECT conversation_id, count(*)::int AS unread FROM unread_messages
-       WHERE user_id = $1 AND NOT read GROUP BY conversation_id ORDER BY conversation_id`,
-      [userId],
-    );
+  async summary(userId: string, db?: Db): Promise<UnreadSummary> {
+    const rows = await this.repository.unreadByConversation(userId, db);
     const conversations = rows.map((row) => ({ id: row.conversation_id, unreadCount: row.unread }));
     return { total: conversations.reduce((sum, conversation) => sum + conversation.unreadCount, 0), conversations };
   }
@@ -106,14 +80,7 @@ export class UnreadIndexService {
   // The numbers of `unread.changed` for each user, read through `db` (inside the caller's transaction).
   async changes(db: Db, userIds: readonly string[], conversationId: string): Promise<UnreadChange[]> {
     if (userIds.length === 0) return [];
-    const rows = await db.query<{ user_id: string; total: number; unread_count: number }[]>(
-      `SELECT users.user_id, count(messages.part_id)::int AS total,
-              count(messages.part_id) FILTER (WHERE messages.conversation_id = $2)::int AS unread_count
-       FROM unnest($1::varchar[]) AS users(user_id)
-       LEFT JOIN unread_messages messages ON messages.user_id = users.user_id AND NOT messages.read
-       GROUP BY users.user_id ORDER BY users.user_id`,
-      [[...new Set(userIds)], conversationId],
-    );
+    const rows = await this.repository.counts(db, [...new Set(userIds)], conversationId);
     return rows.map((row) => ({ userId: row.user_id, total: row.total, conversationId, unreadCount: row.unread_count }));
   }
 
@@ -123,15 +90,15 @@ export class UnreadIndexService {
     return new Map(summary.conversations.filter((entry) => wanted.has(entry.id)).map((entry) => [entry.id, entry.unreadCount]));
   }
 
-  async isWarm(userId: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM unread_index_users WHERE user_id = $1', [userId]);
-    return rows.length > 0;
+  isWarm(userId: string): Promise<boolean> {
+    return this.repository.isWarm(userId);
   }
 
-  async markWarm(userId: string): Promise<void> {
-    await this.dataSource.query(
-      'INSERT INTO unread_index_users (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET refreshed_at = now()',
-      [userId],
-    );
+  markWarm(userId: string): Promise<void> {
+    return this.repository.markWarm(userId);
   }
+}
+
+function columns(messages: readonly OperatorMessage[]): MessageColumns {
+  return { partIds: messages.map((message) => message.partId), createdAts: messages.map((message) => message.createdAt) };
 }

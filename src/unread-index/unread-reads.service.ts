@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { NewUserEvent } from '../events/stream-event';
 import { UserEventsService } from '../events/user-events.service';
+import { UnreadIndexRepository } from './unread-index.repository';
 import { type OperatorMessage, UnreadIndexService } from './unread-index.service';
 
 // The user's own reads and replies: the read mark, the index and `unread.changed` for the user's
@@ -10,21 +9,15 @@ import { type OperatorMessage, UnreadIndexService } from './unread-index.service
 @Injectable()
 export class UnreadReadsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: UnreadIndexRepository,
     private readonly index: UnreadIndexService,
     private readonly log: UserEventsService,
   ) {}
 
   // `readUpTo` (Unix ms) moves the read mark too (a read; a reply leaves it where it was).
   async seen(userId: string, conversationId: string, messages: readonly OperatorMessage[], readUpTo?: number): Promise<void> {
-    const appended = await this.dataSource.transaction(async (manager) => {
-      if (readUpTo !== undefined) {
-        await manager.query(
-          `INSERT INTO conversation_reads (user_id, conversation_id, read_up_to) VALUES ($1, $2, $3)
-           ON CONFLICT (user_id, conversation_id) DO UPDATE SET read_up_to = EXCLUDED.read_up_to, updated_at = now()`,
-          [userId, conversationId, readUpTo],
-        );
-      }
+    const appended = await this.repository.transaction(async (manager) => {
+      if (readUpTo !== undefined) await this.repository.setReadMark(manager, userId, conversationId, readUpTo);
       if (!(await this.index.markSeen(manager, userId, conversationId, messages))) return [];
       const events: NewUserEvent[] = (await this.index.changes(manager, [userId], conversationId)).map(({ userId: owner, ...payload }) => ({
         userId: owner,
