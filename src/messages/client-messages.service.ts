@@ -1,9 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, type Repository } from 'typeorm';
 import { AppError } from '../common/errors';
 import { storableJson } from '../common/safe-text';
-import { ClientMessage } from './client-message.entity';
+import { MessagesRepository } from './messages.repository';
 
 export interface IdempotencyKey {
   userId: string;
@@ -48,7 +46,7 @@ export class ClientMessagesService implements BeforeApplicationShutdown {
   private readonly unrecorded = new Map<string, Unrecorded>();
   private flushTimer: NodeJS.Timeout | undefined;
 
-  constructor(@InjectRepository(ClientMessage) private readonly rows: Repository<ClientMessage>) {}
+  constructor(private readonly rows: MessagesRepository) {}
 
   async beforeApplicationShutdown(): Promise<void> {
     clearTimeout(this.flushTimer);
@@ -61,20 +59,12 @@ export class ClientMessagesService implements BeforeApplicationShutdown {
   // replays that result even if a later step of the same attempt fails.
   async runOnce<T>(key: IdempotencyKey, work: Work<T>): Promise<T> {
     if (!key.clientMessageId) return (await work(async () => undefined)).result;
-    const claimed = await this.rows
-      .createQueryBuilder()
-      .insert()
-      .values({
-        userId: key.userId,
-        clientMessageId: key.clientMessageId,
-        scope: key.scope,
-        targetId: key.targetId ?? null,
-        state: 'pending',
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    const claimedId = (claimed.raw as { id: string }[])[0]?.id;
+    const claimedId = await this.rows.claim({
+      userId: key.userId,
+      clientMessageId: key.clientMessageId,
+      scope: key.scope,
+      targetId: key.targetId ?? null,
+    });
     if (claimedId) return this.perform(claimedId, work);
     return this.awaitExisting(key, work);
   }
@@ -82,10 +72,7 @@ export class ClientMessagesService implements BeforeApplicationShutdown {
   // partId → clientMessageId for one conversation/ticket, to label messages. Only its owner can
   // have written to it, so the user id is optional.
   async clientMessageIdsFor(userId: string | undefined, targetId: string): Promise<Map<string, string>> {
-    const rows = await this.rows.find({
-      select: { partId: true, clientMessageId: true },
-      where: { ...(userId ? { userId } : {}), targetId, state: 'done' },
-    });
+    const rows = await this.rows.doneFor(userId, targetId);
     return new Map(rows.filter((row) => row.partId).map((row) => [row.partId!, row.clientMessageId]));
   }
 
@@ -101,7 +88,7 @@ export class ClientMessagesService implements BeforeApplicationShutdown {
       });
     } catch (error) {
       // Nothing was written to Intercom: free the key so the client's retry can proceed.
-      if (!checkpointed) await this.rows.delete({ id: rowId, state: 'pending' });
+      if (!checkpointed) await this.rows.release(rowId);
       throw error;
     }
     await this.record(rowId, outcome);
@@ -134,16 +121,12 @@ export class ClientMessagesService implements BeforeApplicationShutdown {
   }
 
   private async write(rowId: string, outcome: WorkResult<unknown>): Promise<void> {
-    await this.rows.update(
-      { id: rowId },
-      {
-        state: 'done',
-        // Intercom's text may hold what jsonb cannot store: a result must never fail to be kept.
-        result: storableJson(outcome.result) as object,
-        partId: outcome.partId ?? null,
-        ...(outcome.targetId ? { targetId: outcome.targetId } : {}),
-      },
-    );
+    await this.rows.complete(rowId, {
+      // Intercom's text may hold what jsonb cannot store: a result must never fail to be kept.
+      result: storableJson(outcome.result) as object,
+      partId: outcome.partId ?? null,
+      targetId: outcome.targetId,
+    });
   }
 
   private scheduleFlush(delayMs: number): void {
@@ -172,7 +155,7 @@ export class ClientMessagesService implements BeforeApplicationShutdown {
   private async awaitExisting<T>(key: IdempotencyKey, work: Work<T>): Promise<T> {
     const deadline = Date.now() + MAX_WAIT_MS;
     for (;;) {
-      const row = await this.rows.findOneBy({ userId: key.userId, clientMessageId: key.clientMessageId });
+      const row = await this.rows.find(key.userId, key.clientMessageId!);
       if (!row) return this.runOnce(key, work); // the first attempt failed and released the key
       if (row.scope !== key.scope || (key.targetId && row.targetId && row.targetId !== key.targetId)) {
         throw new AppError('conflict', 'clientMessageId was already used for a different message');
@@ -181,11 +164,7 @@ export class ClientMessagesService implements BeforeApplicationShutdown {
       // Sent by this process, its result not in the database yet: answer it, never send again.
       const remembered = this.unrecorded.get(row.id);
       if (remembered) return remembered.outcome.result as T;
-      const takenOver = await this.rows.update(
-        { id: row.id, state: 'pending', updatedAt: LessThan(new Date(Date.now() - STALE_AFTER_MS)) },
-        { updatedAt: new Date() },
-      );
-      if (takenOver.affected) return this.perform(row.id, work);
+      if (await this.rows.takeOver(row.id, new Date(Date.now() - STALE_AFTER_MS))) return this.perform(row.id, work);
       if (Date.now() > deadline) throw new AppError('conflict', 'A request with this clientMessageId is still in progress; retry shortly');
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
     }

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientMessage } from './client-message.entity';
 import { ClientMessagesService } from './client-messages.service';
+import { MessagesRepository } from './messages.repository';
 
 // Shared by conversations and tickets: the Intercom → message mapper (message.mapper.ts) and
 // clientMessageId idempotency.
 @Module({
   imports: [TypeOrmModule.forFeature([ClientMessage])],
-  providers: [ClientMessagesService],
+  providers: [MessagesRepository, ClientMessagesService],
   exports: [ClientMessagesService],
 })
 export class MessagesModule {}
