@@ -75,6 +75,17 @@ describe('HTTP timeouts and connection bounds (#15 item 2)', () => {
     expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
   });
 
+  it('closes the socket of a request refused before its body arrived, instead of reading the trickle', async () => {
+    const client = trickle(
+      testApp.url,
+      'POST /api/conversations HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"body":"',
+    );
+    await client.closed;
+    expect(client.received()).toMatch(/^HTTP\/1\.1 401 /);
+    expect(client.received()).toMatch(/\r\nconnection: close\r\n/i);
+    expect(client.received()).not.toMatch(/HTTP\/1\.1 408/);
+  });
+
   it('lets 30 trickling clients hold no socket past the timeout', async () => {
     const clients = Array.from({ length: 30 }, () => trickle(testApp.url, 'GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ', 300));
     await Promise.all(clients.map((client) => client.closed));
