@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces
 import type { FastifyReply } from 'fastify';
 import { AcceptsTicket } from '../auth/ticket-auth.decorator';
 import { type AuthenticatedRequest, CurrentUser, type SessionUser } from '../auth/auth.decorators';
-import { ApiErrors } from '../openapi/api-errors.decorator';
+import { ApiErrors, ApiOwnAuth } from '../openapi/api-errors.decorator';
 import { StreamTicketDto } from './dto/events.dto';
 import { EventsService } from './events.service';
 
@@ -33,7 +33,8 @@ export class EventsController {
   @AcceptsTicket()
   @ApiOperation({ summary: 'Your realtime event stream (resumable)', description: STREAM_DESCRIPTION })
   @ApiProduces('text/event-stream')
-  @ApiQuery({ name: 'ticket', required: false, type: String, description: 'From POST /api/events/ticket, instead of the session header' })
+  // The session header or `?ticket=` (the streamTicket scheme declares that query parameter).
+  @ApiOwnAuth({ session: [] }, { streamTicket: [] })
   @ApiQuery({
     name: 'lastEventId',
     required: false,

@@ -26,6 +26,11 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
         { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Session JWT from /auth/telegram or /auth/exchange' },
         'session',
       )
+      // GET /api/events only: EventSource cannot send headers (POST /api/events/ticket gives one).
+      .addApiKey(
+        { type: 'apiKey', in: 'query', name: 'ticket', description: 'Single-use stream ticket from POST /api/events/ticket (60 s)' },
+        'streamTicket',
+      )
       .build(),
     { extraModels: [ErrorEnvelopeDto] },
   );

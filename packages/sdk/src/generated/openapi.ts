@@ -2581,8 +2581,6 @@ export interface operations {
             query?: {
                 /** @description Resume after this id (wins over Last-Event-ID) */
                 lastEventId?: string;
-                /** @description From POST /api/events/ticket, instead of the session header */
-                ticket?: string;
             };
             header?: {
                 /** @description Resume after this id (EventSource sends it on reconnect) */
