@@ -85,3 +85,74 @@ describe('the Intercom boundary', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+// One owner per table (README › Decisions): each feature's `<feature>.repository.ts` holds all the
+// SQL (or entity access) of the tables it owns; services call it and hold none. src/database/
+// (migrations, the migration lock, LISTEN/NOTIFY) is the plumbing under every repository.
+const SQL_ACCESS = [/\.query\s*[<(]/, /createQueryBuilder/, /@InjectRepository\(/, /@InjectDataSource\(/];
+const TABLE_REFERENCE = (table: string) => new RegExp(`\\b(FROM|JOIN|INTO|UPDATE|TABLE)\\s+"?${table}"?\\b`);
+// Not moved yet (issue #14 item 3 lands feature by feature): features whose SQL still lives in
+// their services, and their tables. Shrinks to nothing.
+const NOT_YET_MOVED = new Set<string>(['conversations', 'csat', 'dead-letters', 'files', 'webhooks']);
+const NOT_YET_OWNED = new Set<string>(['complaints', 'conversation_topics', 'csat_ratings', 'files', 'webhook_events']);
+
+function migrationTables(): string[] {
+  const directory = join(SRC, 'database', 'migrations');
+  const tables = readdirSync(directory).flatMap((name) =>
+    [...readFileSync(join(directory, name), 'utf8').matchAll(/CREATE TABLE "([a-z_]+)"/g)].map((match) => match[1]),
+  );
+  return [...new Set(tables)].sort();
+}
+
+// Entity class name -> table, for repositories that reach a table through its entity.
+function entityTables(): Map<string, string> {
+  const tables = new Map<string, string>();
+  for (const file of sourceFiles(SRC).filter((path) => path.endsWith('.entity.ts'))) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/@Entity\('([a-z_]+)'\)[\s\S]*?export class (\w+)/g))
+      tables.set(match[2], match[1]);
+  }
+  return tables;
+}
+
+export function tablesOf(source: string, tables: readonly string[], entities: Map<string, string>): string[] {
+  const viaEntity = [...source.matchAll(/@InjectRepository\((\w+)\)/g)].map((match) => entities.get(match[1]));
+  return tables.filter((table) => TABLE_REFERENCE(table).test(source) || viaEntity.includes(table));
+}
+
+describe('data access', () => {
+  const files = sourceFiles(SRC).filter((file) => featureOf(file) !== 'database');
+  const repositories = files.filter((file) => file.endsWith('.repository.ts'));
+
+  it('runs SQL only in repositories', () => {
+    const offenders = files
+      .filter((file) => !file.endsWith('.repository.ts') && !NOT_YET_MOVED.has(featureOf(file)!))
+      .filter((file) => SQL_ACCESS.some((pattern) => pattern.test(readFileSync(file, 'utf8'))))
+      .map((file) => relative(SRC, file));
+    expect(offenders).toEqual([]);
+  });
+
+  it('gives every table exactly one owning repository, in one feature', () => {
+    const tables = migrationTables();
+    const entities = entityTables();
+    expect(tables.length).toBeGreaterThan(10);
+    const owners = new Map<string, string[]>(tables.map((table) => [table, []]));
+    for (const file of repositories) {
+      for (const table of tablesOf(readFileSync(file, 'utf8'), tables, entities)) owners.get(table)!.push(relative(SRC, file));
+    }
+    const wrong = [...owners]
+      .filter(([table, files]) => files.length !== 1 && !(NOT_YET_OWNED.has(table) && files.length === 0))
+      .map(([table, files]) => `${table}: ${files.join(', ') || 'none'}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('would report a table read outside its owner (the check itself)', () => {
+    const entities = new Map([['Device', 'devices']]);
+    expect(tablesOf('SELECT 1 FROM devices d JOIN "user_languages" l ON true', ['devices', 'user_languages', 'files'], entities)).toEqual([
+      'devices',
+      'user_languages',
+    ]);
+    expect(tablesOf('@InjectRepository(Device) rows', ['devices'], entities)).toEqual(['devices']);
+    expect(SQL_ACCESS.some((pattern) => pattern.test('await manager.query<Row[]>(sql)'))).toBe(true);
+    expect(SQL_ACCESS.some((pattern) => pattern.test('const { since } = request.query as Query;'))).toBe(false);
+  });
+});
