@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { ConversationTopic } from '../src/conversations/conversation-topic.entity';
+import { ConversationsRepository } from '../src/conversations/conversations.repository';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { DevicesRepository } from '../src/devices/devices.repository';
@@ -44,6 +46,7 @@ describe('Repositories against the migrated schema', () => {
   let intercom: IntercomRepository;
   let unread: UnreadIndexRepository;
   let messages: MessagesRepository;
+  let conversations: ConversationsRepository;
   const user = (name: string) => `repo-${name}-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -55,6 +58,7 @@ describe('Repositories against the migrated schema', () => {
     events = recorded(EventsRepository, new EventsRepository(dataSource));
     intercom = recorded(IntercomRepository, new IntercomRepository(dataSource));
     unread = recorded(UnreadIndexRepository, new UnreadIndexRepository(dataSource));
+    conversations = recorded(ConversationsRepository, new ConversationsRepository(dataSource.getRepository(ConversationTopic)));
     messages = recorded(MessagesRepository, new MessagesRepository(dataSource.getRepository(ClientMessage)));
   });
 
@@ -182,6 +186,13 @@ describe('Repositories against the migrated schema', () => {
     const pending = await messages.claim({ ...row, clientMessageId: 'm2' });
     await messages.release(pending!);
     expect(await messages.find(owner, 'm2')).toBeNull();
+  });
+
+  it('conversations: the topic a conversation was started with', async () => {
+    const owner = user('topic');
+    expect(await conversations.topicOf(`c-${owner}`)).toBeNull();
+    await conversations.saveTopic({ conversationId: `c-${owner}`, userId: owner, main: 'Payments', sub: null });
+    expect(await conversations.topicOf(`c-${owner}`)).toEqual(expect.objectContaining({ userId: owner, main: 'Payments', sub: null }));
   });
 
   it('has called every method of every repository in src/', () => {

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import type { Repository } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { type IntercomConversation, IntercomService } from '../intercom/intercom.service';
@@ -15,7 +13,7 @@ import {
   type SnapshotChange,
   type SnapshotContext,
 } from './conversation-snapshot';
-import { ConversationTopic } from './conversation-topic.entity';
+import { ConversationsRepository } from './conversations.repository';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
 
 // The poll's hot path (architecture.md › The hot path): one in-memory snapshot per conversation,
@@ -35,7 +33,7 @@ export class ConversationSnapshotsService {
     private readonly intercom: IntercomService,
     private readonly clientMessages: ClientMessagesService,
     private readonly bus: SnapshotInvalidationBus,
-    @InjectRepository(ConversationTopic) private readonly topics: Repository<ConversationTopic>,
+    private readonly topics: ConversationsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {
@@ -140,7 +138,7 @@ export class ConversationSnapshotsService {
     if (cached) return cached;
     const [clientMessageIds, topic] = await Promise.all([
       this.clientMessages.clientMessageIdsFor(undefined, conversationId),
-      this.topics.findOneBy({ conversationId }),
+      this.topics.topicOf(conversationId),
     ]);
     const context: SnapshotContext = {
       clientMessageIds,

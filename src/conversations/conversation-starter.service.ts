@@ -1,13 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import type { SessionUser } from '../auth/auth.decorators';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { IntercomUnknownAttributeError } from '../intercom/intercom-errors';
 import { IntercomService } from '../intercom/intercom.service';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
-import { ConversationTopic } from './conversation-topic.entity';
+import { ConversationsRepository } from './conversations.repository';
 import type { CreateConversationDto } from './dto/conversation.dto';
 import type { AttachmentLink } from '../files/files.service';
 import { textToHtml } from '../messages/message.mapper';
@@ -33,7 +31,7 @@ export class ConversationStarterService {
   constructor(
     private readonly intercom: IntercomService,
     private readonly snapshots: ConversationSnapshotsService,
-    @InjectRepository(ConversationTopic) private readonly topics: Repository<ConversationTopic>,
+    private readonly topics: ConversationsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,7 +58,7 @@ export class ConversationStarterService {
     await created(conversationId);
     // Then at once, so that its opening message is hidden on every read.
     if (!dto.body && dto.reason)
-      await this.topics.insert({ conversationId, userId: user.userId, main: dto.reason.main, sub: dto.reason.sub ?? null });
+      await this.topics.saveTopic({ conversationId, userId: user.userId, main: dto.reason.main, sub: dto.reason.sub ?? null });
     if (topic) {
       // For operators only: a failure is logged, the customer's conversation stands.
       await this.intercom

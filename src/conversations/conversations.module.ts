@@ -8,11 +8,11 @@ import { IntercomModule } from '../intercom/intercom.module';
 import { MessagesModule } from '../messages/messages.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { UnreadIndexModule } from '../unread-index/unread-index.module';
-import { ConversationRead } from './conversation-read.entity';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationStarterService } from './conversation-starter.service';
 import { ConversationStreamEvents } from './conversation-stream-events';
 import { ConversationTopic } from './conversation-topic.entity';
+import { ConversationsRepository } from './conversations.repository';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
@@ -20,7 +20,7 @@ import { UserLanguagesModule } from '../user-languages/user-languages.module';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ConversationRead, ConversationTopic]),
+    TypeOrmModule.forFeature([ConversationTopic]),
     FilesModule,
     CsatModule,
     IntercomModule,
@@ -33,6 +33,7 @@ import { UserLanguagesModule } from '../user-languages/user-languages.module';
   ],
   controllers: [ConversationsController],
   providers: [
+    ConversationsRepository,
     ConversationsService,
     ConversationSnapshotsService,
     ConversationStarterService,

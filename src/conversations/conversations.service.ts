@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import type { Repository } from 'typeorm';
 import type { SessionUser } from '../auth/auth.decorators';
 import { isDigits } from '../common/digits';
 import { AppError } from '../common/errors';
@@ -18,7 +16,6 @@ import type { ReplyDto } from '../messages/reply.dto';
 import { UserLanguagesService } from '../user-languages/user-languages.service';
 import { type OperatorMessage, UnreadIndexService } from '../unread-index/unread-index.service';
 import { UnreadReadsService } from '../unread-index/unread-reads.service';
-import { ConversationRead } from './conversation-read.entity';
 import { type ConversationSnapshot, fromStored } from './conversation-snapshot';
 import { ConversationSnapshotsService } from './conversation-snapshots.service';
 import { ConversationStreamEvents } from './conversation-stream-events';
@@ -56,7 +53,6 @@ export class ConversationsService {
     private readonly files: FilesService,
     private readonly csat: CsatService,
     private readonly streamEvents: ConversationStreamEvents,
-    @InjectRepository(ConversationRead) private readonly reads: Repository<ConversationRead>,
     private readonly unread: UnreadIndexService,
     private readonly unreadReads: UnreadReadsService,
     private readonly languages: UserLanguagesService,
@@ -307,7 +303,7 @@ export class ConversationsService {
 
   // Operator messages the index has not seen yet (no webhook brought them) are added; the read mark decides.
   private async indexSnapshot(userId: string, snapshot: ConversationSnapshot): Promise<void> {
-    await this.unread.record(this.reads.manager, [userId], snapshot.id, operatorMessages(snapshot));
+    await this.unread.recordNow([userId], snapshot.id, operatorMessages(snapshot));
   }
 }
 

@@ -21,7 +21,7 @@ export class UnreadIndexRepository {
 
   // A message from a second before the user's read mark goes in as read. Returns the new rows.
   insertMessages(
-    db: Db,
+    db: Db = this.dataSource,
     userIds: readonly string[],
     conversationId: string,
     messages: MessageColumns,

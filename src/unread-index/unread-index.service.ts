@@ -52,10 +52,20 @@ export class UnreadIndexService {
   // user's read mark is recorded as read; one from the mark's own second only if the read saw it
   // (markSeen records those by id), since Intercom's times have one-second precision.
   // Returns the users whose unread count grew.
-  async record(db: Db, userIds: readonly string[], conversationId: string, messages: readonly OperatorMessage[]): Promise<string[]> {
+  async record(
+    db: Db | undefined,
+    userIds: readonly string[],
+    conversationId: string,
+    messages: readonly OperatorMessage[],
+  ): Promise<string[]> {
     if (userIds.length === 0 || messages.length === 0) return [];
     const rows = await this.repository.insertMessages(db, userIds, conversationId, columns(messages));
     return [...new Set(rows.filter((row) => !row.read).map((row) => row.user_id))];
+  }
+
+  // record() outside any transaction (a read of the conversation in Intercom).
+  recordNow(userIds: readonly string[], conversationId: string, messages: readonly OperatorMessage[]): Promise<string[]> {
+    return this.record(undefined, userIds, conversationId, messages);
   }
 
   // The user has seen these messages (a read, or a reply written after them): recorded read, also
