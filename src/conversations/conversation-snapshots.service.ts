@@ -28,6 +28,9 @@ export class ConversationSnapshotsService {
   // When each conversation last changed under us (our write, a webhook, an invalidation): a fetch
   // that started before that must not overwrite what is newer.
   private readonly changedAt: LRUCache<string, number>;
+  // The users told "not found" for a conversation (missing, hidden, someone else's) within the
+  // freshness window; dropped whenever the conversation changes. Undefined when the window is 0.
+  private readonly notYours: LRUCache<string, Set<string>> | undefined;
 
   constructor(
     private readonly intercom: IntercomService,
@@ -40,6 +43,8 @@ export class ConversationSnapshotsService {
     this.snapshots = new LRUCache({ max: config.poll.maxSnapshots });
     this.contexts = new LRUCache({ max: config.poll.maxSnapshots });
     this.changedAt = new LRUCache({ max: config.poll.maxSnapshots });
+    const ttl = config.poll.freshnessMs;
+    this.notYours = ttl > 0 ? new LRUCache({ max: config.poll.maxSnapshots, ttl }) : undefined;
     bus.onInvalidation((conversationId) => this.forget(conversationId));
     metrics.onScrape(() => metrics.pollSnapshots.set(this.snapshots.size));
   }
@@ -66,6 +71,17 @@ export class ConversationSnapshotsService {
     return pending;
   }
 
+  isNotYours(conversationId: string, userId: string): boolean {
+    return this.notYours !== undefined && this.notYours.size > 0 && this.notYours.get(conversationId)?.has(userId) === true;
+  }
+
+  // Adding a user does not extend the window the first one started.
+  rememberNotYours(conversationId: string, userId: string): void {
+    const users = this.notYours?.get(conversationId);
+    if (users) users.add(userId);
+    else this.notYours?.set(conversationId, new Set([userId]));
+  }
+
   // Our own writes (reply, close) return the whole conversation: use it instead of refetching.
   async apply(conversation: IntercomConversation): Promise<ConversationSnapshot> {
     return (await this.applyOwnWrite(conversation)).current;
@@ -78,6 +94,7 @@ export class ConversationSnapshotsService {
     const current = previous ? mergeSnapshot(previous, next) : next;
     this.snapshots.set(conversation.id, current);
     this.changedAt.set(conversation.id, Date.now());
+    this.notYours?.delete(conversation.id);
     await this.bus.publish(conversation.id);
     return { next, current, previous, stale: false };
   }
@@ -86,6 +103,7 @@ export class ConversationSnapshotsService {
   // Intercom call) and other instances drop theirs. The change is what stream events are made of.
   async applyFromWebhook(conversation: IntercomConversation): Promise<SnapshotChange> {
     this.changedAt.set(conversation.id, Date.now());
+    this.notYours?.delete(conversation.id);
     const previous = this.snapshots.get(conversation.id);
     const next = buildSnapshot(conversation, await this.contextFor(conversation.id));
     let current = next;
@@ -116,6 +134,7 @@ export class ConversationSnapshotsService {
 
   private forget(conversationId: string): void {
     this.changedAt.set(conversationId, Date.now());
+    this.notYours?.delete(conversationId);
     this.snapshots.delete(conversationId);
     this.contexts.delete(conversationId);
   }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import type { SessionUser } from '../auth/auth.decorators';
 import { isDigits } from '../common/digits';
 import { AppError } from '../common/errors';
@@ -34,16 +33,11 @@ const CONVERSATION_ID_MAX_DIGITS = 24;
 const LIST_LIMIT = 50;
 const LIST_CONCURRENCY = 4;
 
-// (user, conversation) pairs answered "not found" lately; bounded, each for a freshness window.
-const NOT_YOURS_MAX = 50_000;
-
 const conversationNotFound = () => new AppError('not_found', 'Conversation not found');
 
 @Injectable()
 export class ConversationsService {
   private readonly logger = new Logger(ConversationsService.name);
-  // Undefined when POLL_FRESHNESS_MS is 0 (every read asks Intercom, by choice).
-  private readonly notYours: LRUCache<string, true> | undefined;
 
   constructor(
     private readonly intercom: IntercomService,
@@ -57,10 +51,7 @@ export class ConversationsService {
     private readonly unreadReads: UnreadReadsService,
     private readonly languages: UserLanguagesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    const ttl = config.poll.freshnessMs;
-    this.notYours = ttl > 0 ? new LRUCache({ max: NOT_YOURS_MAX, ttl }) : undefined;
-  }
+  ) {}
 
   async list(user: SessionUser): Promise<ConversationListDto> {
     const contactId = await this.intercom.contactIdFor(user);
@@ -116,8 +107,6 @@ export class ConversationsService {
         return { result: started, targetId: started };
       },
     );
-    // Created by this user: no longer "not theirs" (an id polled before it existed).
-    this.notYours?.delete(notYoursKey(user.userId, conversationId));
     await this.starter.enrichContact(contactId, dto.meta, clientIp);
     // The contact's locale (app_locale) is also the language of the user's pushes.
     await this.languages.rememberContactLocale(user.userId, dto.meta?.locale);
@@ -152,8 +141,7 @@ export class ConversationsService {
   poll(user: SessionUser, conversationId: string, since: number): string | Promise<string> {
     if (!isDigits(conversationId, CONVERSATION_ID_MAX_DIGITS)) throw conversationNotFound();
     // Before the snapshot lookup, which would fetch a missing conversation from Intercom again.
-    if (this.notYours && this.notYours.size > 0 && this.notYours.has(notYoursKey(user.userId, conversationId)))
-      throw conversationNotFound();
+    if (this.snapshots.isNotYours(conversationId, user.userId)) throw conversationNotFound();
     const contactId = this.intercom.knownContactId(user.userId);
     const snapshot = this.snapshots.get(conversationId);
     if (contactId && !(snapshot instanceof Promise)) {
@@ -273,16 +261,15 @@ export class ConversationsService {
   }
 
   // Ownership: the conversation must list the caller's contact; any other id is "not found".
-  // A "not found" is remembered per user for a freshness window (#15 item 5): polling an id that
-  // is not yours, or does not exist, costs Intercom at most one call per window. (A conversation
-  // that exists is cached as a snapshot anyway; one that does not, is not.)
+  // A "not found" is remembered per user for a freshness window, or until the conversation changes
+  // (#15 item 5): polling an id that is not yours, or does not exist, costs Intercom at most one
+  // call per window. (A conversation that exists is cached as a snapshot anyway; a missing one not.)
   private async owned(user: SessionUser, conversationId: string): Promise<ConversationSnapshot> {
     if (!isDigits(conversationId, CONVERSATION_ID_MAX_DIGITS)) throw conversationNotFound();
-    const key = notYoursKey(user.userId, conversationId);
-    if (this.notYours?.has(key)) throw conversationNotFound();
+    if (this.snapshots.isNotYours(conversationId, user.userId)) throw conversationNotFound();
     const [contactId, snapshot] = await Promise.all([this.intercom.contactIdFor(user), this.snapshots.get(conversationId)]);
     if (!snapshot?.shown || !snapshot.contactIds.has(contactId)) {
-      this.notYours?.set(key, true);
+      this.snapshots.rememberNotYours(conversationId, user.userId);
       throw conversationNotFound();
     }
     return snapshot;
@@ -306,8 +293,6 @@ export class ConversationsService {
     await this.unread.recordNow([userId], snapshot.id, operatorMessages(snapshot));
   }
 }
-
-const notYoursKey = (userId: string, conversationId: string): string => `${conversationId}:${userId}`;
 
 function operatorMessages(snapshot: ConversationSnapshot): OperatorMessage[] {
   return snapshot.messages
