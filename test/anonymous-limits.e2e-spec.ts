@@ -3,6 +3,7 @@ import { signWebhook } from '../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './helpers/app';
 import { png } from './helpers/file-samples';
 import { bearer, sessionTokenFor } from './helpers/sessions';
+import { expectEnvelope } from './helpers/http';
 
 // #15 item 1: per-IP limits on the anonymous routes. /auth/* counts every request (and takes a
 // small body); the webhook and the signed file link count only failures, so a valid signed
@@ -14,13 +15,6 @@ const LIMITS = {
   RATE_LIMIT_AUTH_PER_IP_PER_MIN: '3',
   RATE_LIMIT_WEBHOOK_FAILURES_PER_IP_PER_MIN: '3',
   RATE_LIMIT_FILE_LINK_FAILURES_PER_IP_PER_MIN: '3',
-};
-
-const expectEnvelope = async (response: Response, status: number, error: string) => {
-  expect(response.status).toBe(status);
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(body).toEqual({ error, message: expect.any(String), requestId: expect.any(String) });
-  expect(response.headers.get('x-request-id')).toBe(body.requestId);
 };
 
 const expectRateLimited = async (response: Response) => {

@@ -11,6 +11,7 @@ import { type TestApp, startTestApp } from './helpers/app';
 import { bmp, gif, jpeg, mp4, padded, pdf, png, rejected, utf8Text, webp } from './helpers/file-samples';
 import { type RunningS3, startS3Server } from './helpers/s3-server';
 import { bearer, sessionTokenFor } from './helpers/sessions';
+import { expectEnvelope } from './helpers/http';
 
 const MB = 1024 * 1024;
 const MAX_FILES = 3;
@@ -60,10 +61,6 @@ describe.each(['local disk', 's3'] as const)('Files (e2e, %s)', (storage) => {
     expect(response.status).toBe(201);
     const body = (await response.json()) as { files: { id: string; name: string; contentType: string; size: number }[] };
     return body.files[0];
-  };
-  const expectEnvelope = async (response: Response, status: number, error: string) => {
-    expect(response.status).toBe(status);
-    expect(await response.json()).toEqual({ error, message: expect.any(String), requestId: expect.any(String) });
   };
   const storedRows = async (): Promise<number> => {
     const rows = await testApp.app.get(DataSource).query<{ count: number }[]>('SELECT count(*)::int AS count FROM files');

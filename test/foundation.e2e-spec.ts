@@ -2,6 +2,7 @@ import { createHmac, createSecretKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { type TestApp, startTestApp } from './helpers/app';
 import { bearer, sessionTokenFor } from './helpers/sessions';
+import { expectEnvelope } from './helpers/http';
 
 describe('Foundation (e2e)', () => {
   let testApp: TestApp;
@@ -11,13 +12,6 @@ describe('Foundation (e2e)', () => {
   afterAll(() => testApp.close());
 
   const call = (path: string, init: RequestInit = {}) => fetch(`${testApp.url}${path}`, init);
-  const expectEnvelope = async (response: Response, status: number, error: string) => {
-    expect(response.status).toBe(status);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toEqual({ error, message: expect.any(String), requestId: expect.any(String) });
-    expect(response.headers.get('x-request-id')).toBe(body.requestId);
-    return body;
-  };
 
   describe('health', () => {
     it('answers /health with ok', async () => {

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { signWebhook } from '../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './helpers/app';
 import { bearer, sessionTokenFor } from './helpers/sessions';
+import { expectEnvelope } from './helpers/http';
 
 // #15 item 8 (every error is the envelope, also what the HTTP layer raises; only JSON bodies;
 // null is not {}; 401 before body parsing) and item 1's cheap rejections (JSON depth and key
@@ -45,13 +46,6 @@ describe('HTTP layer: every refusal is the envelope, bodies are JSON and bounded
   afterAll(() => testApp.close());
 
   const call = (path: string, init: RequestInit = {}) => fetch(`${testApp.url}${path}`, init);
-  const expectEnvelope = async (response: Response, status: number, error: string) => {
-    expect(response.status).toBe(status);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toEqual({ error, message: expect.any(String), requestId: expect.any(String) });
-    expect(response.headers.get('x-request-id')).toBe(body.requestId);
-    return body;
-  };
   const postJson = (path: string, body: string, headers: Record<string, string> = {}) =>
     call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 

@@ -27,3 +27,12 @@ export async function callJson<T = Record<string, any>>(
 export function expectErrorEnvelope(response: JsonResponse, status: number, error: string): void {
   expect(response).toEqual({ status, body: { error, message: expect.any(String), requestId: expect.any(String) } });
 }
+
+// A raw fetch Response that is the error envelope, its requestId the X-Request-Id header; returns the body.
+export async function expectEnvelope(response: Response, status: number, error: string): Promise<Record<string, unknown>> {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(body).toEqual({ error, message: expect.any(String), requestId: expect.any(String) });
+  expect(response.headers.get('x-request-id')).toBe(body.requestId);
+  return body;
+}
