@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { signWebhook } from '../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './helpers/app';
@@ -6,6 +6,7 @@ import { FakeFcm } from './helpers/fake-fcm';
 import { FakeTelegram, tooManyRequests } from './helpers/fake-telegram';
 import { waitFor } from './helpers/wait';
 import { callJson } from './helpers/http';
+import { signedInitData } from './helpers/telegram-init-data';
 import { drainPushes, useLoopbackFcm } from './helpers/push-fakes';
 import { type TestStack, signIn, startTestStack } from './helpers/stack';
 
@@ -316,18 +317,8 @@ describe('Push delivery and the unread badge (e2e)', () => {
     // A Mini App sign-in through /auth/telegram, so Telegram's language_code is recorded.
     async function miniAppUser(languageCode: string): Promise<{ chatId: string; token: string; conversationId: string }> {
       chatSeq += 1;
-      const fields: Record<string, string> = {
-        auth_date: String(Math.floor(Date.now() / 1000)),
-        user: JSON.stringify({ id: chatSeq, first_name: 'Ivan', language_code: languageCode }),
-      };
-      const dataCheckString = Object.keys(fields)
-        .sort()
-        .map((key) => `${key}=${fields[key]}`)
-        .join('\n');
-      const secretKey = createHmac('sha256', 'WebAppData').update(stack.app.config.telegram.botToken).digest();
-      const hash = createHmac('sha256', secretKey).update(dataCheckString).digest('hex');
       const session = await callJson<{ token: string }>(`${stack.app.url}/auth/telegram`, 'POST', undefined, {
-        initData: new URLSearchParams({ ...fields, hash }).toString(),
+        initData: signedInitData(stack.app.config.telegram.botToken, { id: chatSeq, first_name: 'Ivan', language_code: languageCode }),
       });
       expect(session.status).toBe(200);
       const chatId = String(chatSeq);

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { loadConfig } from '../config/config';
+import { signInitDataFields as signInitData } from '../../test/helpers/telegram-init-data';
 import { TelegramInitDataService } from './telegram-init-data.service';
 
 // Telegram's published example (tma.js docs / Telegram Mini Apps): bot token and a real signed initData.
@@ -9,17 +9,6 @@ const VECTOR_INIT_DATA =
   '%22last_name%22%3A%22Kibenko%22%2C%22username%22%3A%22vdkfrost%22%2C%22language_code%22%3A%22ru%22%2C' +
   '%22is_premium%22%3Atrue%7D&auth_date=1662771648&hash=c501b71e775f74ce10e377dea85a7ea24ecd640b223ea86dfe453e0eaed2e2b2';
 const VECTOR_AUTH_DATE = new Date(1662771648 * 1000);
-
-// Independent signer following Telegram's documented algorithm, to build fresh and tampered data.
-function signInitData(fields: Record<string, string>, botToken: string): string {
-  const dataCheckString = Object.keys(fields)
-    .sort()
-    .map((key) => `${key}=${fields[key]}`)
-    .join('\n');
-  const secretKey = createHmac('sha256', 'WebAppData').update(botToken).digest();
-  const hash = createHmac('sha256', secretKey).update(dataCheckString).digest('hex');
-  return new URLSearchParams({ ...fields, hash }).toString();
-}
 
 describe(TelegramInitDataService.name, () => {
   const service = (maxAge = 3600) =>

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { sign } from '@telegram-apps/init-data-node';
 import { Public } from '../auth/auth.decorators';
 import { SIGN_IN_ERRORS } from '../auth/auth-ip-limit';
 import { ApiErrors } from '../openapi/api-errors.decorator';
@@ -33,13 +33,7 @@ export class DevSignInController {
   @ApiOkResponse({ type: DevInitDataDto })
   @ApiErrors(...SIGN_IN_ERRORS)
   initData(): DevInitDataDto {
-    const fields: Record<string, string> = { auth_date: String(Math.floor(Date.now() / 1000)), user: JSON.stringify(DEV_TELEGRAM_USER) };
-    const dataCheckString = Object.keys(fields)
-      .sort()
-      .map((key) => `${key}=${fields[key]}`)
-      .join('\n');
-    const secretKey = createHmac('sha256', 'WebAppData').update(this.config.telegram.botToken).digest();
-    const hash = createHmac('sha256', secretKey).update(dataCheckString).digest('hex');
-    return { initData: new URLSearchParams({ ...fields, hash }).toString() };
+    // The library the sign-in validates with signs too (Telegram's algorithm, keyed by the bot token).
+    return { initData: sign({ user: DEV_TELEGRAM_USER }, this.config.telegram.botToken, new Date()) };
   }
 }
