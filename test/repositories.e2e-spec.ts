@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ConversationTopic } from '../src/conversations/conversation-topic.entity';
 import { ConversationsRepository } from '../src/conversations/conversations.repository';
+import { CsatRepository } from '../src/csat/csat.repository';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { DevicesRepository } from '../src/devices/devices.repository';
@@ -47,6 +48,7 @@ describe('Repositories against the migrated schema', () => {
   let unread: UnreadIndexRepository;
   let messages: MessagesRepository;
   let conversations: ConversationsRepository;
+  let csat: CsatRepository;
   const user = (name: string) => `repo-${name}-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -59,6 +61,7 @@ describe('Repositories against the migrated schema', () => {
     intercom = recorded(IntercomRepository, new IntercomRepository(dataSource));
     unread = recorded(UnreadIndexRepository, new UnreadIndexRepository(dataSource));
     conversations = recorded(ConversationsRepository, new ConversationsRepository(dataSource.getRepository(ConversationTopic)));
+    csat = recorded(CsatRepository, new CsatRepository(dataSource));
     messages = recorded(MessagesRepository, new MessagesRepository(dataSource.getRepository(ClientMessage)));
   });
 
@@ -193,6 +196,34 @@ describe('Repositories against the migrated schema', () => {
     expect(await conversations.topicOf(`c-${owner}`)).toBeNull();
     await conversations.saveTopic({ conversationId: `c-${owner}`, userId: owner, main: 'Payments', sub: null });
     expect(await conversations.topicOf(`c-${owner}`)).toEqual(expect.objectContaining({ userId: owner, main: 'Payments', sub: null }));
+  });
+
+  it('csat: ratings once, read back, given up, cleared, deleted; complaints', async () => {
+    const owner = user('csat');
+    const rating = { userId: owner, ticketId: null, conversationId: `c-${owner}`, stars: 4, comment: 'ok' };
+    const id = await csat.insertRating(rating);
+    expect(id).toBeDefined();
+    expect(await csat.insertRating(rating)).toBeUndefined();
+    expect(await csat.insertRating({ ...rating, conversationId: null, ticketId: `t-${owner}` })).toBeDefined();
+    expect(await csat.ratedConversationIds(owner, [`c-${owner}`, 'other'])).toEqual([`c-${owner}`]);
+    expect(await csat.ratedTicketIds(owner, [`t-${owner}`])).toEqual([`t-${owner}`]);
+    expect(await csat.ratingForConversation(owner, `c-${owner}`)).toEqual({ stars: 4, comment: 'ok', created_at: expect.any(Date) });
+    expect(await csat.clearGivenUp(id!)).toBeUndefined();
+    const before = await csat.countGivenUp();
+    await csat.markGivenUp(id!, 'refused');
+    expect(await csat.countGivenUp()).toBe(before + 1);
+    expect(await csat.givenUp(1000)).toContainEqual({
+      id,
+      conversation_id: `c-${owner}`,
+      tag_error: 'refused',
+      tag_failed_at: expect.any(Date),
+    });
+    expect(await csat.clearGivenUp(id!)).toEqual({ user_id: owner, conversation_id: `c-${owner}` });
+    await csat.deleteRating(id!);
+    expect(await csat.ratingForConversation(owner, `c-${owner}`)).toBeUndefined();
+    expect(await csat.insertComplaint({ userId: owner, category: 'other', description: 'text', chatId: null, dialogId: null })).toEqual(
+      expect.any(String),
+    );
   });
 
   it('has called every method of every repository in src/', () => {

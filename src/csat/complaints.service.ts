@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { CsatRepository } from './csat.repository';
 import type { ComplaintCreatedDto, CreateComplaintDto } from './dto/csat.dto';
 
 @Injectable()
 export class ComplaintsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: CsatRepository) {}
 
   async create(userId: string, complaint: CreateComplaintDto): Promise<ComplaintCreatedDto> {
-    const [row] = await this.dataSource.query<{ id: string }[]>(
-      'INSERT INTO complaints (user_id, category, description, chat_id, dialog_id) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [userId, complaint.category, complaint.description, complaint.chatId ?? null, complaint.dialogId ?? null],
-    );
-    return { id: row.id };
+    const id = await this.repository.insertComplaint({
+      userId,
+      category: complaint.category,
+      description: complaint.description,
+      chatId: complaint.chatId ?? null,
+      dialogId: complaint.dialogId ?? null,
+    });
+    return { id };
   }
 }

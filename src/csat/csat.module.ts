@@ -5,12 +5,13 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { ComplaintsService } from './complaints.service';
 import { CsatMetrics } from './csat.metrics';
 import { CsatController } from './csat.controller';
+import { CsatRepository } from './csat.repository';
 import { CsatService } from './csat.service';
 
 @Module({
   imports: [IntercomModule, JobsModule, MetricsModule],
   controllers: [CsatController],
-  providers: [CsatService, ComplaintsService, CsatMetrics],
-  exports: [CsatService],
+  providers: [CsatRepository, CsatService, ComplaintsService, CsatMetrics],
+  exports: [CsatRepository, CsatService],
 })
 export class CsatModule {}

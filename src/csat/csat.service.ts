@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { SessionUser } from '../auth/auth.decorators';
 import { AppError } from '../common/errors';
 import type { AppConfig } from '../config/config';
@@ -9,6 +7,7 @@ import { IntercomNotFoundError, IntercomRejectedError, IntercomUnavailableError 
 import { IntercomService } from '../intercom/intercom.service';
 import { isCustomerFacing } from '../intercom/ticket-category';
 import { type JobContext, JobsService } from '../jobs/jobs.service';
+import { CsatRepository } from './csat.repository';
 import type { CreateCsatDto, CsatResultDto } from './dto/csat.dto';
 
 export const CSAT_FOLLOW_UP_QUEUE = 'csat.follow-up';
@@ -42,7 +41,7 @@ export class CsatService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Csat');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: CsatRepository,
     private readonly intercom: IntercomService,
     private readonly jobs: JobsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -64,42 +63,33 @@ export class CsatService implements OnApplicationBootstrap {
     });
     if (ownership === 'not_owned') throw new AppError('not_found', 'Not found');
     const verified = ownership === 'owned';
-    const [row] = await this.dataSource.query<{ id: string }[]>(
-      `INSERT INTO csat_ratings (user_id, ticket_id, conversation_id, stars, comment) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [user.userId, ticketId, conversationId, rating.stars, rating.comment ?? null],
-    );
-    if (!row) return { id: null, duplicate: true };
-    const followUp: FollowUp = { ratingId: row.id, userId: user.userId, ticketId, conversationId, verifyOwnership: !verified };
+    const id = await this.repository.insertRating({
+      userId: user.userId,
+      ticketId,
+      conversationId,
+      stars: rating.stars,
+      comment: rating.comment ?? null,
+    });
+    if (!id) return { id: null, duplicate: true };
+    const followUp: FollowUp = { ratingId: id, userId: user.userId, ticketId, conversationId, verifyOwnership: !verified };
     if (verified && conversationId) await this.tagNowOrLater(followUp);
     else if (!verified) await this.enqueue(followUp);
-    return { id: row.id, duplicate: false };
+    return { id, duplicate: false };
   }
 
   async ratedTicketIds(userId: string, ticketIds: string[]): Promise<Set<string>> {
     if (ticketIds.length === 0) return new Set();
-    const rows = await this.dataSource.query<{ ticket_id: string }[]>(
-      'SELECT ticket_id FROM csat_ratings WHERE user_id = $1 AND ticket_id = ANY($2)',
-      [userId, ticketIds],
-    );
-    return new Set(rows.map((row) => row.ticket_id));
+    return new Set(await this.repository.ratedTicketIds(userId, ticketIds));
   }
 
   async ratedConversationIds(userId: string, conversationIds: string[]): Promise<Set<string>> {
     if (conversationIds.length === 0) return new Set();
-    const rows = await this.dataSource.query<{ conversation_id: string }[]>(
-      'SELECT DISTINCT conversation_id FROM csat_ratings WHERE user_id = $1 AND conversation_id = ANY($2)',
-      [userId, conversationIds],
-    );
-    return new Set(rows.map((row) => row.conversation_id));
+    return new Set(await this.repository.ratedConversationIds(userId, conversationIds));
   }
 
   // The caller's own rating of a conversation, for the conversation detail's `rating`.
   async ratingForConversation(userId: string, conversationId: string): Promise<StoredRating | null> {
-    const [row] = await this.dataSource.query<{ stars: number; comment: string | null; created_at: Date }[]>(
-      'SELECT stars, comment, created_at FROM csat_ratings WHERE user_id = $1 AND conversation_id = $2 ORDER BY created_at LIMIT 1',
-      [userId, conversationId],
-    );
+    const row = await this.repository.ratingForConversation(userId, conversationId);
     return row ? { stars: row.stars, comment: row.comment, createdAt: row.created_at.getTime() } : null;
   }
 
@@ -157,13 +147,7 @@ export class CsatService implements OnApplicationBootstrap {
   // Dead letters (src/dead-letters): a replay clears the give-up and queues the tag again.
   async retryTag(ratingId: string): Promise<boolean> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ratingId)) return false;
-    const [rating] = await this.dataSource.query<{ user_id: string; conversation_id: string }[]>(
-      `WITH replayed AS (
-         UPDATE csat_ratings SET tag_failed_at = NULL, tag_error = NULL
-         WHERE id = $1 AND tag_failed_at IS NOT NULL AND conversation_id IS NOT NULL RETURNING user_id, conversation_id)
-       SELECT user_id, conversation_id FROM replayed`,
-      [ratingId],
-    );
+    const rating = await this.repository.clearGivenUp(ratingId);
     if (!rating) return false;
     await this.enqueue({
       ratingId,
@@ -182,7 +166,7 @@ export class CsatService implements OnApplicationBootstrap {
     const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     const cause = error instanceof IntercomRejectedError ? error.detail : reason;
     const detail = (retries ? `${retries}: ${cause}` : cause).slice(0, 500);
-    await this.dataSource.query('UPDATE csat_ratings SET tag_failed_at = now(), tag_error = $2 WHERE id = $1', [ratingId, detail]);
+    await this.repository.markGivenUp(ratingId, detail);
     this.logger.warn({ ratingId, code: error instanceof AppError ? error.code : 'unknown', detail }, 'CSAT tag given up');
   }
 
@@ -192,7 +176,7 @@ export class CsatService implements OnApplicationBootstrap {
       const user: SessionUser = { userId: followUp.userId, telegramChatId: null, name: null, email: null };
       if ((await this.ownership(user, followUp.ticketId, followUp.conversationId)) === 'not_owned') {
         // Accepted during an outage but not the caller's after all: the rating is withdrawn.
-        await this.dataSource.query('DELETE FROM csat_ratings WHERE id = $1', [followUp.ratingId]);
+        await this.repository.deleteRating(followUp.ratingId);
         this.logger.warn({ ratingId: followUp.ratingId }, 'CSAT rating for a target not owned by the rater was removed');
         return;
       }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CsatRepository } from '../csat/csat.repository';
 import { CsatService } from '../csat/csat.service';
 
 export interface DeadLetter {
@@ -25,6 +26,7 @@ export class DeadLettersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly csat: CsatService,
+    private readonly ratings: CsatRepository,
   ) {}
 
   async list(): Promise<DeadLetter[]> {
@@ -33,10 +35,7 @@ export class DeadLettersService {
         'SELECT id, topic, attempts, last_error, failed_at FROM webhook_events WHERE failed_at IS NOT NULL ORDER BY failed_at LIMIT $1',
         [LIST_LIMIT],
       ),
-      this.dataSource.query<{ id: string; conversation_id: string; tag_error: string | null; tag_failed_at: Date }[]>(
-        'SELECT id, conversation_id, tag_error, tag_failed_at FROM csat_ratings WHERE tag_failed_at IS NOT NULL ORDER BY tag_failed_at LIMIT $1',
-        [LIST_LIMIT],
-      ),
+      this.ratings.givenUp(LIST_LIMIT),
     ]);
     return [
       ...webhooks.map((row): DeadLetter => ({
