@@ -16,7 +16,6 @@ describe('Contact resolution while Intercom search lags (e2e)', () => {
     second = await startTestApp({
       DATABASE_URL: stack.app.config.database.url,
       INTERCOM_BASE_URL: stack.emulator.url,
-      INTERCOM_TIMEOUT_MS: '1000',
       RATE_LIMIT_PER_MIN: '10000',
       WEBHOOK_WORKERS: '0',
     });
