@@ -16,6 +16,7 @@ import { MessagesRepository } from '../src/messages/messages.repository';
 import { NotificationsRepository } from '../src/notifications/notifications.repository';
 import { UnreadIndexRepository } from '../src/unread-index/unread-index.repository';
 import { UserLanguagesRepository } from '../src/user-languages/user-languages.repository';
+import { WebhooksRepository } from '../src/webhooks/webhooks.repository';
 import { createTestDatabase } from './helpers/database';
 
 // Every repository method runs once against the migrated schema: what proves the column and table
@@ -49,6 +50,7 @@ describe('Repositories against the migrated schema', () => {
   let messages: MessagesRepository;
   let conversations: ConversationsRepository;
   let csat: CsatRepository;
+  let webhooks: WebhooksRepository;
   const user = (name: string) => `repo-${name}-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -62,6 +64,7 @@ describe('Repositories against the migrated schema', () => {
     unread = recorded(UnreadIndexRepository, new UnreadIndexRepository(dataSource));
     conversations = recorded(ConversationsRepository, new ConversationsRepository(dataSource.getRepository(ConversationTopic)));
     csat = recorded(CsatRepository, new CsatRepository(dataSource));
+    webhooks = recorded(WebhooksRepository, new WebhooksRepository(dataSource));
     messages = recorded(MessagesRepository, new MessagesRepository(dataSource.getRepository(ClientMessage)));
   });
 
@@ -224,6 +227,37 @@ describe('Repositories against the migrated schema', () => {
     expect(await csat.insertComplaint({ userId: owner, category: 'other', description: 'text', chatId: null, dialogId: null })).toEqual(
       expect.any(String),
     );
+  });
+
+  it('webhooks: the inbox from acknowledgement to processed, failed, replayed, expired', async () => {
+    const id = `notif-${randomUUID()}`;
+    const other = `notif-${randomUUID()}`;
+    expect(await webhooks.insert(id, 'conversation.admin.replied', { id })).toBe(true);
+    expect(await webhooks.insert(id, 'conversation.admin.replied', { id })).toBe(false);
+    expect(await webhooks.insert(other, 'ping', {})).toBe(true);
+    expect(await webhooks.backlog()).toEqual({ backlog: 2, oldest_age: expect.any(Number), failed: 0 });
+    const runner = await webhooks.connect();
+    try {
+      await runner.startTransaction();
+      const due = await webhooks.claimDue(runner.manager, 10);
+      expect(due.map((event) => event.id).sort()).toEqual([id, other].sort());
+      expect(due.find((event) => event.id === id)).toEqual({ id, topic: 'conversation.admin.replied', payload: { id }, attempts: 0 });
+      await webhooks.savepoint(runner.manager);
+      await webhooks.rollbackToSavepoint(runner.manager);
+      await webhooks.markFailed(runner.manager, other, { attempts: 1, error: 'boom', delayMs: 0, final: true });
+      await webhooks.savepoint(runner.manager);
+      await webhooks.releaseSavepoint(runner.manager);
+      await webhooks.markProcessed(runner.manager, [id]);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+    expect(await webhooks.failed(10)).toEqual([{ id: other, topic: 'ping', attempts: 1, last_error: 'boom', failed_at: expect.any(Date) }]);
+    expect(await webhooks.replay(id)).toBe(false);
+    expect(await webhooks.replay(other)).toBe(true);
+    expect(await webhooks.backlog()).toEqual({ backlog: 1, oldest_age: expect.any(Number), failed: 0 });
+    await webhooks.deleteExpired(0, 10);
+    expect(await webhooks.insert(id, 'conversation.admin.replied', {})).toBe(true);
   });
 
   it('has called every method of every repository in src/', () => {

@@ -5,9 +5,10 @@ import { CsatModule } from '../csat/csat.module';
 import { DatabaseModule } from '../database/database.module';
 import { IntercomModule } from '../intercom/intercom.module';
 import { JobsModule } from '../jobs/jobs.module';
+import { WebhookInboxStoreModule } from '../webhooks/webhooks.repository';
 import { DeadLettersService } from './dead-letters.service';
 
-@Module({ imports: [CsatModule], providers: [DeadLettersService], exports: [DeadLettersService] })
+@Module({ imports: [CsatModule, WebhookInboxStoreModule], providers: [DeadLettersService], exports: [DeadLettersService] })
 export class DeadLettersModule {}
 
 // What `npm run webhooks:failed` / `webhooks:replay` boot: the database and the CSAT job queue,

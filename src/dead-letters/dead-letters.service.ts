@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CsatRepository } from '../csat/csat.repository';
 import { CsatService } from '../csat/csat.service';
+import { WebhooksRepository } from '../webhooks/webhooks.repository';
 
 export interface DeadLetter {
   // `webhook:<Intercom notification id>` or `csat:<rating id>`: what `webhooks:replay` takes.
@@ -24,19 +23,13 @@ const LIST_LIMIT = 1000;
 @Injectable()
 export class DeadLettersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: WebhooksRepository,
     private readonly csat: CsatService,
     private readonly ratings: CsatRepository,
   ) {}
 
   async list(): Promise<DeadLetter[]> {
-    const [webhooks, tags] = await Promise.all([
-      this.dataSource.query<{ id: string; topic: string; attempts: number; last_error: string | null; failed_at: Date }[]>(
-        'SELECT id, topic, attempts, last_error, failed_at FROM webhook_events WHERE failed_at IS NOT NULL ORDER BY failed_at LIMIT $1',
-        [LIST_LIMIT],
-      ),
-      this.ratings.givenUp(LIST_LIMIT),
-    ]);
+    const [webhooks, tags] = await Promise.all([this.inbox.failed(LIST_LIMIT), this.ratings.givenUp(LIST_LIMIT)]);
     return [
       ...webhooks.map((row): DeadLetter => ({
         id: `webhook:${row.id}`,
@@ -62,15 +55,7 @@ export class DeadLettersService {
   async replay(id: string): Promise<boolean> {
     if (id.startsWith('csat:')) return this.csat.retryTag(id.slice('csat:'.length));
     const eventId = id.startsWith('webhook:') ? id.slice('webhook:'.length) : id;
-    // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
-    const replayed = await this.dataSource.query<{ id: string }[]>(
-      `WITH replayed AS (
-         UPDATE webhook_events SET failed_at = NULL, attempts = 0, last_error = NULL, next_attempt_at = now()
-         WHERE id = $1 AND failed_at IS NOT NULL RETURNING id)
-       SELECT id FROM replayed`,
-      [eventId],
-    );
-    return replayed.length > 0;
+    return this.inbox.replay(eventId);
   }
 
   async replayAll(): Promise<string[]> {

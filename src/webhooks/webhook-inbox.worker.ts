@@ -1,6 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
@@ -9,13 +8,7 @@ import { UserEventsService } from '../events/user-events.service';
 import { PushDecisionsService } from '../notifications/push-decisions.service';
 import { PushDispatcherService } from '../notifications/push-dispatcher.service';
 import { type EventEffects, type PushIntent, WebhookEffects } from './webhook-effects';
-
-interface DueEvent {
-  id: string;
-  topic: string;
-  payload: unknown;
-  attempts: number;
-}
+import { type DueEvent, WebhooksRepository } from './webhooks.repository';
 
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 const WAKE_COALESCE_MS = 10;
@@ -45,7 +38,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   private wakeTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: WebhooksRepository,
     private readonly effects: WebhookEffects,
     private readonly userEvents: UserEventsService,
     private readonly decisions: PushDecisionsService,
@@ -84,24 +77,18 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
 
   // Returns whether an event was claimed (processed or failed), i.e. whether to look again at once.
   async processNext(): Promise<boolean> {
-    const runner = this.dataSource.createQueryRunner();
+    const runner = await this.repository.connect();
     let decided: string[] = [];
     let appended: Awaited<ReturnType<UserEventsService['append']>> = [];
     let claimed = false;
     // Counted once the batch has committed: a failed commit rolls back the outcomes too, and the
     // events are taken again, so counting them earlier would count them twice.
     const outcomes: Outcome[] = [];
-    await runner.connect();
     try {
       await runner.startTransaction();
       // A batch per transaction: under a burst the per-event transaction overhead would otherwise
       // compete with acknowledging new events on the same event loop (README › Benchmarks).
-      const events = (await runner.query(
-        `SELECT id, topic, payload, attempts FROM webhook_events
-         WHERE processed_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
-         ORDER BY next_attempt_at, received_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.config.webhooks.batchSize],
-      )) as DueEvent[];
+      const events = await this.repository.claimDue(runner.manager, this.config.webhooks.batchSize);
       const processed: string[] = [];
       const streamEvents: NewUserEvent[] = [];
       const intents: PushIntent[] = [];
@@ -118,12 +105,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
       appended = await this.userEvents.append(runner.manager, streamEvents);
       decided = await this.decisions.decideAll(runner.manager, intents, appended);
       // One statement for the whole batch's successes: fewer round trips (and less garbage) per event.
-      if (processed.length > 0) {
-        await runner.query(
-          'UPDATE webhook_events SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::varchar[])',
-          [processed],
-        );
-      }
+      if (processed.length > 0) await this.repository.markProcessed(runner.manager, processed);
       await runner.commitTransaction();
       claimed = events.length > 0;
     } catch (error) {
@@ -142,25 +124,19 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   // Applies one event's effects under a savepoint, so a failing event leaves no partial writes in the
   // batch; returns its stream events and pushes, or undefined after recording the failure (retry or give up).
   private async handle(runner: QueryRunner, event: DueEvent, outcomes: Outcome[]): Promise<EventEffects | undefined> {
-    await runner.query('SAVEPOINT webhook_event');
+    await this.repository.savepoint(runner.manager);
     try {
       const effects = await this.effects.apply(event.topic, event.payload, runner.manager);
-      await runner.query('RELEASE SAVEPOINT webhook_event');
+      await this.repository.releaseSavepoint(runner.manager);
       outcomes.push({ topic: event.topic, outcome: 'processed' });
       return effects;
     } catch (error) {
-      await runner.query('ROLLBACK TO SAVEPOINT webhook_event');
+      await this.repository.rollbackToSavepoint(runner.manager);
       const attempts = event.attempts + 1;
       const final = attempts >= this.config.webhooks.maxAttempts;
       const delayMs = Math.min(this.config.webhooks.retryDelayMs * 2 ** (attempts - 1), this.config.webhooks.retryDelayMaxMs);
       const message = (error instanceof Error ? error.message : String(error)).slice(0, ERROR_MAX_LENGTH);
-      await runner.query(
-        `UPDATE webhook_events SET attempts = $2, last_error = $3,
-           next_attempt_at = now() + make_interval(secs => $4::double precision / 1000),
-           failed_at = CASE WHEN $5::boolean THEN now() END
-         WHERE id = $1`,
-        [event.id, attempts, message, delayMs, final],
-      );
+      await this.repository.markFailed(runner.manager, event.id, { attempts, error: message, delayMs, final });
       outcomes.push({ topic: event.topic, outcome: final ? 'failed' : 'retry' });
       const log = { eventId: event.id, topic: event.topic, attempts, err: error };
       if (final) this.logger.error(log, 'Webhook event failed for good');
@@ -197,13 +173,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
   // redelivery is still recognised as one.
   private async cleanup(): Promise<void> {
     try {
-      await this.dataSource.query(
-        `DELETE FROM webhook_events WHERE id IN (
-           SELECT id FROM webhook_events
-           WHERE processed_at < now() - make_interval(days => $1) OR failed_at < now() - make_interval(days => $1)
-           LIMIT $2)`,
-        [this.config.webhooks.retentionDays, CLEANUP_BATCH],
-      );
+      await this.repository.deleteExpired(this.config.webhooks.retentionDays, CLEANUP_BATCH);
     } catch (error) {
       this.logger.warn({ err: error }, 'Webhook inbox cleanup failed');
     }

@@ -10,10 +10,20 @@ import { WebhookEffects } from './webhook-effects';
 import { WebhookInboxMetrics } from './webhook-inbox.metrics';
 import { WebhookInboxWorker } from './webhook-inbox.worker';
 import { WebhooksController } from './webhooks.controller';
+import { WebhookInboxStoreModule } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [AuthModule, ConversationsModule, TicketsModule, NotificationsModule, MetricsModule, UnreadIndexModule, EventsModule],
+  imports: [
+    WebhookInboxStoreModule,
+    AuthModule,
+    ConversationsModule,
+    TicketsModule,
+    NotificationsModule,
+    MetricsModule,
+    UnreadIndexModule,
+    EventsModule,
+  ],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookInboxWorker, WebhookEffects, WebhookInboxMetrics],
 })

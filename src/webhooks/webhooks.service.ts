@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { UserRateLimiter } from '../auth/rate-limit';
 import { AppError } from '../common/errors';
 import { isSafeText, storableJson, UNSAFE_TEXT_MESSAGE } from '../common/safe-text';
@@ -13,13 +11,14 @@ import { MetricsService } from '../metrics/metrics.service';
 import { IntercomNotificationDto, type WebhookAckDto } from './dto/intercom-notification.dto';
 import { isValidSignature } from './webhook-signature';
 import { WebhookInboxWorker } from './webhook-inbox.worker';
+import { WebhooksRepository } from './webhooks.repository';
 
 // Receiving side: verify the signature over the raw bytes, then one INSERT — the durable record is
 // also the queue entry, so there is no window between "acknowledged" and "queued".
 @Injectable()
 export class WebhooksService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: WebhooksRepository,
     private readonly inbox: WebhookInboxWorker,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
@@ -44,16 +43,13 @@ export class WebhooksService {
     const notification = await parseNotification(body);
     // jsonb cannot hold U+0000 or an unpaired surrogate (an operator can paste either): such text
     // is stored as U+FFFD rather than refused, or Intercom would resend it until it gives up on us.
-    const inserted = await this.dataSource.query<{ id: string }[]>(
-      'INSERT INTO webhook_events (id, topic, payload) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',
-      [notification.id, notification.topic, storableJson(body)],
-    );
-    if (inserted.length > 0) this.inbox.wake();
+    const inserted = await this.repository.insert(notification.id, notification.topic, storableJson(body));
+    if (inserted) this.inbox.wake();
     this.metrics.webhookEvents.inc({
       topic: this.metrics.boundedTopic(notification.topic),
-      outcome: inserted.length > 0 ? 'received' : 'duplicate',
+      outcome: inserted ? 'received' : 'duplicate',
     });
-    return { received: true, duplicate: inserted.length === 0 };
+    return { received: true, duplicate: !inserted };
   }
 }
 
