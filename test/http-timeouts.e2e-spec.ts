@@ -75,15 +75,21 @@ describe('HTTP timeouts and connection bounds (#15 item 2)', () => {
     expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
   });
 
-  it('closes the socket of a request refused before its body arrived, instead of reading the trickle', async () => {
+  // Node drains the rest of a refused request's body so the client can read the answer (closing at
+  // once would make an upload with an expired session a network error, not a 401); a trickler is
+  // still cut at REQUEST_TIMEOUT_MS.
+  it('lets a client refused before its body arrived send the rest and read the answer, and cuts a trickler', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(4 * 1024 * 1024)]), 'big.bin');
+    const refused = await fetch(`${testApp.url}/api/files/upload`, { method: 'POST', body: form });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: 'unauthorized', message: expect.any(String), requestId: expect.any(String) });
     const client = trickle(
       testApp.url,
       'POST /api/conversations HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"body":"',
     );
     await client.closed;
     expect(client.received()).toMatch(/^HTTP\/1\.1 401 /);
-    expect(client.received()).toMatch(/\r\nconnection: close\r\n/i);
-    expect(client.received()).not.toMatch(/HTTP\/1\.1 408/);
   });
 
   it('lets 30 trickling clients hold no socket past the timeout', async () => {

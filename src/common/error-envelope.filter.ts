@@ -16,9 +16,6 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply,
   if (mapped.status >= 500 && mapped.code === 'internal_error') {
     logger.error({ err: error, requestId: request.id }, 'Unhandled error');
   }
-  // Refused before its body arrived (401 before parsing, 413, 429): close the socket after the
-  // answer, or Node would keep reading (and discarding) a trickled body until REQUEST_TIMEOUT_MS.
-  if (!request.raw.complete) void reply.header('connection', 'close');
   void reply
     .status(mapped.status)
     .headers(mapped.headers)
