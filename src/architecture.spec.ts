@@ -91,11 +91,6 @@ describe('the Intercom boundary', () => {
 // (migrations, the migration lock, LISTEN/NOTIFY) is the plumbing under every repository.
 const SQL_ACCESS = [/\.query\s*[<(]/, /createQueryBuilder/, /@InjectRepository\(/, /@InjectDataSource\(/];
 const TABLE_REFERENCE = (table: string) => new RegExp(`\\b(FROM|JOIN|INTO|UPDATE|TABLE)\\s+"?${table}"?\\b`);
-// Not moved yet (issue #14 item 3 lands feature by feature): features whose SQL still lives in
-// their services, and their tables. Shrinks to nothing.
-const NOT_YET_MOVED = new Set<string>(['files']);
-const NOT_YET_OWNED = new Set<string>(['files']);
-
 function migrationTables(): string[] {
   const directory = join(SRC, 'database', 'migrations');
   const tables = readdirSync(directory).flatMap((name) =>
@@ -108,7 +103,7 @@ function migrationTables(): string[] {
 function entityTables(): Map<string, string> {
   const tables = new Map<string, string>();
   for (const file of sourceFiles(SRC).filter((path) => path.endsWith('.entity.ts'))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/@Entity\('([a-z_]+)'\)[\s\S]*?export class (\w+)/g))
+    for (const match of readFileSync(file, 'utf8').matchAll(/@Entity\((?:\{ name: )?'([a-z_]+)'[\s\S]*?export class (\w+)/g))
       tables.set(match[2], match[1]);
   }
   return tables;
@@ -125,7 +120,7 @@ describe('data access', () => {
 
   it('runs SQL only in repositories', () => {
     const offenders = files
-      .filter((file) => !file.endsWith('.repository.ts') && !NOT_YET_MOVED.has(featureOf(file)!))
+      .filter((file) => !file.endsWith('.repository.ts'))
       .filter((file) => SQL_ACCESS.some((pattern) => pattern.test(readFileSync(file, 'utf8'))))
       .map((file) => relative(SRC, file));
     expect(offenders).toEqual([]);
@@ -139,9 +134,7 @@ describe('data access', () => {
     for (const file of repositories) {
       for (const table of tablesOf(readFileSync(file, 'utf8'), tables, entities)) owners.get(table)!.push(relative(SRC, file));
     }
-    const wrong = [...owners]
-      .filter(([table, files]) => files.length !== 1 && !(NOT_YET_OWNED.has(table) && files.length === 0))
-      .map(([table, files]) => `${table}: ${files.join(', ') || 'none'}`);
+    const wrong = [...owners].filter(([, files]) => files.length !== 1).map(([table, files]) => `${table}: ${files.join(', ') || 'none'}`);
     expect(wrong).toEqual([]);
   });
 

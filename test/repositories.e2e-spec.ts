@@ -10,6 +10,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { DevicesRepository } from '../src/devices/devices.repository';
 import { EventsRepository } from '../src/events/events.repository';
+import { FilesRepository } from '../src/files/files.repository';
 import { IntercomRepository } from '../src/intercom/intercom.repository';
 import { ClientMessage } from '../src/messages/client-message.entity';
 import { MessagesRepository } from '../src/messages/messages.repository';
@@ -51,6 +52,7 @@ describe('Repositories against the migrated schema', () => {
   let conversations: ConversationsRepository;
   let csat: CsatRepository;
   let webhooks: WebhooksRepository;
+  let files: FilesRepository;
   const user = (name: string) => `repo-${name}-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -65,6 +67,7 @@ describe('Repositories against the migrated schema', () => {
     conversations = recorded(ConversationsRepository, new ConversationsRepository(dataSource.getRepository(ConversationTopic)));
     csat = recorded(CsatRepository, new CsatRepository(dataSource));
     webhooks = recorded(WebhooksRepository, new WebhooksRepository(dataSource));
+    files = recorded(FilesRepository, new FilesRepository(dataSource));
     messages = recorded(MessagesRepository, new MessagesRepository(dataSource.getRepository(ClientMessage)));
   });
 
@@ -258,6 +261,33 @@ describe('Repositories against the migrated schema', () => {
     expect(await webhooks.backlog()).toEqual({ backlog: 1, oldest_age: expect.any(Number), failed: 0 });
     await webhooks.deleteExpired(0, 10);
     expect(await webhooks.insert(id, 'conversation.admin.replied', {})).toBe(true);
+  });
+
+  it('files: quota-checked insert, lookups, attach all or none, retention claim and delete', async () => {
+    const owner = user('files');
+    const file = (size: number) => ({
+      id: randomUUID(),
+      ownerId: owner,
+      storageKey: `files/test/${randomUUID()}`,
+      contentType: 'image/png',
+      size,
+      name: 'a.png',
+    });
+    const [first, second] = [file(10), file(20)];
+    expect(await files.insertWithinQuota(owner, [first, second], 30)).toBe(true);
+    expect(await files.insertWithinQuota(owner, [file(1)], 30)).toBe(false);
+    expect(await files.usedBytes(owner)).toBe(30);
+    expect(await files.findLive(first.id, owner)).toEqual(first);
+    expect(await files.findLive(first.id, 'someone-else')).toBeUndefined();
+    expect(await files.findLive(second.id)).toEqual(second);
+    expect(await files.attachAll([first.id, randomUUID()], owner)).toBeUndefined();
+    expect(await files.attachAll([first.id], owner)).toEqual([{ id: first.id, content_type: 'image/png', name: 'a.png' }]);
+    await files.claimUnattached(0);
+    expect(await files.findLive(second.id)).toBeUndefined();
+    expect(await files.findLive(first.id)).toEqual(first);
+    const claimed = await files.claimedAfter('00000000-0000-0000-0000-000000000000', 100);
+    expect(claimed).toContainEqual({ id: second.id, storage_key: second.storageKey });
+    expect(await files.deleteClaimed([second.id, first.id])).toBe(1);
   });
 
   it('has called every method of every repository in src/', () => {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { FilesRepository } from './files.repository';
 import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
@@ -21,7 +20,7 @@ export class FilesRetention implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: FilesRepository,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -36,20 +35,11 @@ export class FilesRetention implements OnApplicationBootstrap, OnApplicationShut
 
   // Returns how many files were deleted.
   async sweep(): Promise<number> {
-    await this.dataSource.query(
-      `UPDATE files SET discarded_at = now() WHERE id IN (
-         SELECT id FROM files WHERE attached_at IS NULL AND discarded_at IS NULL
-           AND created_at < now() - make_interval(hours => $1)
-         FOR UPDATE SKIP LOCKED)`,
-      [this.config.files.unattachedRetentionHours],
-    );
+    await this.repository.claimUnattached(this.config.files.unattachedRetentionHours);
     let deleted = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const claimed = await this.dataSource.query<{ id: string; storage_key: string }[]>(
-        'SELECT id, storage_key FROM files WHERE discarded_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2',
-        [after, SWEEP_BATCH],
-      );
+      const claimed = await this.repository.claimedAfter(after, SWEEP_BATCH);
       if (claimed.length === 0) break;
       after = claimed[claimed.length - 1].id;
       const gone: string[] = [];
@@ -66,13 +56,7 @@ export class FilesRetention implements OnApplicationBootstrap, OnApplicationShut
           }),
         );
       }
-      if (gone.length > 0) {
-        const [, count] = await this.dataSource.query<[unknown[], number]>(
-          'DELETE FROM files WHERE id = ANY($1::uuid[]) AND discarded_at IS NOT NULL',
-          [gone],
-        );
-        deleted += count;
-      }
+      if (gone.length > 0) deleted += await this.repository.deleteClaimed(gone);
       if (claimed.length < SWEEP_BATCH) break;
     }
     return deleted;

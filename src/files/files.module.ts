@@ -1,20 +1,20 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { FilesController } from './files.controller';
 import { FilesRetention } from './files-retention';
+import { FilesRepository } from './files.repository';
 import { FilesService } from './files.service';
-import { StoredFile } from './stored-file.entity';
 import { LocalDiskStorage } from './storage/local-disk-storage';
 import type * as S3Storage from './storage/s3-object-storage';
 import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StoredFile]), AuthModule],
+  imports: [AuthModule],
   controllers: [FilesController],
   providers: [
+    FilesRepository,
     FilesService,
     FilesRetention,
     {

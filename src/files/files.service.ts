@@ -2,19 +2,17 @@ import { UserRateLimiter } from '../auth/rate-limit';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { type EntityManager, IsNull, type Repository } from 'typeorm';
 import { AppError, notFound } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import type { UploadedFileDto, UploadResponseDto } from './dto/files.dto';
 import { contentDisposition, sanitizeFileName } from './file-names';
 import { isInline } from './file-types';
+import { type FileRecord, FilesRepository } from './files.repository';
 import { fileParts } from './multipart';
 import { FileLinkSigner } from './signed-links';
-import { StoredFile } from './stored-file.entity';
 import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
 import { drainAbandonedBody, validateUpload } from './upload-stream';
 
@@ -37,7 +35,7 @@ export class FilesService {
   private readonly signer: FileLinkSigner;
 
   constructor(
-    @InjectRepository(StoredFile) private readonly files: Repository<StoredFile>,
+    private readonly files: FilesRepository,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly limiter: UserRateLimiter,
@@ -48,11 +46,11 @@ export class FilesService {
   // All or nothing: a rejected part removes what this request stored before it.
   async upload(ownerId: string, request: FastifyRequest): Promise<UploadResponseDto> {
     if (!request.isMultipart()) throw new AppError('bad_request', 'Expected multipart/form-data with "file" parts');
-    const stored: StoredFile[] = [];
+    const stored: FileRecord[] = [];
     try {
       // The quota bounds each file while it streams (an over-quota file is cut like an oversize
       // one); the insert checks it again under a per-user lock, for uploads running in parallel.
-      let room = this.config.files.userQuotaBytes - (await this.usedBytes(this.files.manager, ownerId));
+      let room = this.config.files.userQuotaBytes - (await this.files.usedBytes(ownerId));
       for await (const part of fileParts(request, this.config.files)) {
         if (part.fieldname !== FILE_PART_NAME) throw new AppError('validation_error', `file parts must be named "${FILE_PART_NAME}"`);
         const file = await this.storeOne(ownerId, part, Math.max(room, 0));
@@ -60,12 +58,7 @@ export class FilesService {
         room -= file.size;
       }
       if (stored.length === 0) throw new AppError('validation_error', `file: at least one "${FILE_PART_NAME}" part is required`);
-      await this.files.manager.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`files.quota:${ownerId}`]);
-        const adding = stored.reduce((total, file) => total + file.size, 0);
-        if ((await this.usedBytes(manager, ownerId)) + adding > this.config.files.userQuotaBytes) throw this.quotaExceeded();
-        await manager.insert(StoredFile, stored);
-      });
+      if (!(await this.files.insertWithinQuota(ownerId, stored, this.config.files.userQuotaBytes))) throw this.quotaExceeded();
     } catch (error) {
       drainAbandonedBody(request.raw);
       await Promise.all(stored.map((file) => this.discardObject(file.storageKey)));
@@ -76,7 +69,7 @@ export class FilesService {
 
   // The owner's own file: S3 answers with a redirect to a short-lived presigned URL, disk with the bytes.
   async ownerDownload(ownerId: string, id: string): Promise<FileResponse> {
-    const file = await this.files.findOneBy({ id, ownerId, discardedAt: IsNull() });
+    const file = await this.files.findLive(id, ownerId);
     if (!file) throw notFound('File');
     const redirectTo = await this.storage.directDownloadUrl(file.storageKey);
     if (redirectTo) return { redirectTo, headers: { 'cache-control': 'private, no-store', 'x-content-type-options': 'nosniff' } };
@@ -94,7 +87,7 @@ export class FilesService {
       this.limiter.hitIp('fileLinkFailures', clientIp);
       throw new AppError('forbidden', 'Link is invalid or expired');
     }
-    const file = await this.files.findOneBy({ id, discardedAt: IsNull() });
+    const file = await this.files.findLive(id);
     if (!file) throw notFound('File');
     return { body: await this.storage.get(file.storageKey), headers: fileHeaders(file) };
   }
@@ -116,15 +109,8 @@ export class FilesService {
     // Marked attached as it is handed out (before Intercom fetches the link), so the retention
     // sweep never deletes a file a message points to; a file the sweep has claimed is not found.
     // All or none: a request naming one missing file marks none (the transaction rolls back).
-    const owned = await this.files.manager.transaction(async (manager) => {
-      const [rows] = await manager.query<[{ id: string; content_type: string; name: string }[], number]>(
-        `UPDATE files SET attached_at = coalesce(attached_at, now())
-         WHERE id = ANY($1::uuid[]) AND owner_id = $2 AND discarded_at IS NULL RETURNING id, content_type, name`,
-        [ids, userId],
-      );
-      if (rows.length !== ids.length) throw new AppError('not_found', 'Attachment not found');
-      return rows;
-    });
+    const owned = await this.files.attachAll(ids, userId);
+    if (!owned) throw new AppError('not_found', 'Attachment not found');
     const byId = new Map(owned.map((file) => [file.id, file]));
     return ids.map((id) => ({ url: this.signedUrl(id), contentType: byId.get(id)!.content_type, name: byId.get(id)!.name }));
   }
@@ -134,20 +120,21 @@ export class FilesService {
     return `${this.config.publicBaseUrl}/files/${id}?e=${expiresAt}&t=${token}`;
   }
 
-  private async storeOne(ownerId: string, part: MultipartFile, room: number): Promise<StoredFile> {
+  private async storeOne(ownerId: string, part: MultipartFile, room: number): Promise<FileRecord> {
     const { maxFileBytes } = this.config.files;
     const upload =
       room < maxFileBytes
         ? await validateUpload(part.file, room, () => this.quotaExceeded())
         : await validateUpload(part.file, maxFileBytes);
     const ownerTag = ownerTagFor(ownerId);
-    const file = this.files.create({
+    const file: FileRecord = {
       id: randomUUID(),
       ownerId,
       storageKey: `files/${ownerTag}/${randomUUID()}`,
       contentType: upload.type.contentType,
       name: sanitizeFileName(part.filename, upload.type),
-    });
+      size: 0,
+    };
     try {
       await this.storage.put(file.storageKey, upload.body, {
         contentType: file.contentType,
@@ -161,15 +148,6 @@ export class FilesService {
     }
     file.size = upload.bytesRead();
     return file;
-  }
-
-  // Bytes of the owner's files, except those the retention sweep is deleting.
-  private async usedBytes(manager: EntityManager, ownerId: string): Promise<number> {
-    const [row] = await manager.query<{ used: string }[]>(
-      'SELECT coalesce(sum(size), 0) AS used FROM files WHERE owner_id = $1 AND discarded_at IS NULL',
-      [ownerId],
-    );
-    return Number(row.used);
   }
 
   private quotaExceeded(): AppError {
@@ -191,11 +169,11 @@ function ownerTagFor(ownerId: string): string {
   return createHash('sha256').update(ownerId).digest('hex').slice(0, 32);
 }
 
-function dispositionFor(file: StoredFile): string {
+function dispositionFor(file: FileRecord): string {
   return contentDisposition(file.name, isInline(file.contentType));
 }
 
-function fileHeaders(file: StoredFile): Record<string, string> {
+function fileHeaders(file: FileRecord): Record<string, string> {
   return {
     'content-type': file.contentType,
     'content-length': String(file.size),
@@ -205,6 +183,6 @@ function fileHeaders(file: StoredFile): Record<string, string> {
   };
 }
 
-function toDto(file: StoredFile): UploadedFileDto {
+function toDto(file: FileRecord): UploadedFileDto {
   return { id: file.id, name: file.name, contentType: file.contentType, size: file.size };
 }
