@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector';
+import { writeHeapSnapshot } from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -68,6 +69,8 @@ async function main(): Promise<void> {
       process.send?.({ p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });
     }
     if (typeof message === 'string' && message.startsWith('profile-')) void profile(message);
+    // BENCH_HEAP_SNAPSHOT: what the idle streams hold, by constructor (see docs/benchmarks.md).
+    if (message === 'heap-snapshot') process.send?.(writeHeapSnapshot(join(process.env.BENCH_PROFILE_DIR ?? '.', 'streams.heapsnapshot')));
     // The benchmark asks for a full GC before reading RSS, so it measures what is retained.
     if (message === 'gc') {
       (globalThis as { gc?: () => void }).gc?.();

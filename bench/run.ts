@@ -12,18 +12,21 @@ import { topEntries } from './profile-summary';
 import { streamPhases } from './streams';
 
 const ROOT = join(__dirname, '..');
+// BENCH_ONLY=streams: the stream phases (5-8) and the webhook phase they are compared with, after
+// one bare/poll pair and no snapshot warm-up, to iterate on them in about two minutes.
+const STREAMS_ONLY = process.env.BENCH_ONLY === 'streams';
 const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const CONNECTIONS = 50;
 // The webhook phase: 200 signed webhooks a second for this long (4,000 requests by default).
 const WEBHOOK_DURATION = Number(process.env.BENCH_WEBHOOK_DURATION ?? 20);
 // Bare and poll runs alternate this many times (see the throughput phase).
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (STREAMS_ONLY ? 1 : 5));
 // The metrics phase: poll with metrics on and off alternate this many times, this long each.
 const METRICS_ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? ROUNDS);
 const METRICS_DURATION = Number(process.env.BENCH_METRICS_DURATION ?? DURATION);
 const FRESHNESS_MS = 3000;
 const CLIENT_POLL_INTERVAL_MS = 1000;
-const SNAPSHOTS = Number(process.env.BENCH_SNAPSHOTS ?? 10_000);
+const SNAPSHOTS = Number(process.env.BENCH_SNAPSHOTS ?? (STREAMS_ONLY ? 0 : 10_000));
 // How the production image runs node (npm start, Dockerfile): its environment (glibc malloc
 // tunables) and flags; BENCH_NODE_FLAGS to experiment with the flags.
 const PRODUCTION = productionStart();
@@ -183,6 +186,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MIN: '100000000',
       RATE_LIMIT_POLL_PER_MIN: '100000000',
       INTERCOM_USER_CALLS_PER_MIN: '100000000',
+      // The stream phases hold 10,000 streams on this one instance (the default cap is 5,000).
+      MAX_CONNECTIONS: '20000',
       // The emulator is not Intercom: let the snapshot-memory phase load 10k conversations quickly.
       INTERCOM_RATE_LIMIT_PER_MIN: '6000000',
     },
@@ -353,90 +358,94 @@ async function main(): Promise<void> {
       intercomCalls <= windows ? 'MET' : 'MISSED',
     );
 
-    // 2b. What metrics cost a poll: two fresh twins of the app in the same process, alike but for
-    // METRICS_PORT=0, poll runs alternating off/on, each on run compared with the off run just before it.
-    await ask(server, 'metrics-twins-start');
-    const offPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOffPort}`);
-    const onPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOnPort}`);
-    for (const url of [offPollUrl, onPollUrl]) await load({ url, connections: CONNECTIONS, duration: 3, headers: auth }); // warm-up
-    const metricsRuns: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
-    const metricsCpu: { on: number[]; off: number[] } = { on: [], off: [] };
-    for (let round = 0; round < METRICS_ROUNDS; round += 1) {
-      for (const [kind, url] of [
-        ['off', offPollUrl],
-        ['on', onPollUrl],
-      ] as const) {
-        const before = await ask<number>(server, 'cpu');
-        const result = await load({ url, connections: CONNECTIONS, duration: METRICS_DURATION, headers: auth });
-        metricsCpu[kind].push(((await ask<number>(server, 'cpu')) - before) / result.total);
-        metricsRuns[kind].push(result);
+    // BENCH_ONLY=streams skips these two (docs/benchmarks.md › Method).
+    if (!STREAMS_ONLY) {
+      // 2b. What metrics cost a poll: two fresh twins of the app in the same process, alike but for
+      // METRICS_PORT=0, poll runs alternating off/on, each on run compared with the off run just before it.
+      await ask(server, 'metrics-twins-start');
+      const offPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOffPort}`);
+      const onPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOnPort}`);
+      for (const url of [offPollUrl, onPollUrl]) await load({ url, connections: CONNECTIONS, duration: 3, headers: auth }); // warm-up
+      const metricsRuns: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
+      const metricsCpu: { on: number[]; off: number[] } = { on: [], off: [] };
+      for (let round = 0; round < METRICS_ROUNDS; round += 1) {
+        for (const [kind, url] of [
+          ['off', offPollUrl],
+          ['on', onPollUrl],
+        ] as const) {
+          const before = await ask<number>(server, 'cpu');
+          const result = await load({ url, connections: CONNECTIONS, duration: METRICS_DURATION, headers: auth });
+          metricsCpu[kind].push(((await ask<number>(server, 'cpu')) - before) / result.total);
+          metricsRuns[kind].push(result);
+        }
       }
-    }
-    const metricsPairs = metricsRuns.on.map((run, index) => run.requestsPerSecond / metricsRuns.off[index].requestsPerSecond);
-    const metricsRatio = median(metricsPairs);
-    const [metricsOn, metricsOff] = [combine(metricsRuns.on), combine(metricsRuns.off)];
-    row(
-      `poll throughput with metrics on (req/s, ${METRICS_ROUNDS} runs of ${METRICS_DURATION} s, each after a METRICS_PORT=0 run)`,
-      Math.round(metricsOn.requestsPerSecond),
-      `metrics off ${Math.round(metricsOff.requestsPerSecond)}`,
-      `${metricsRatio.toFixed(3)}× median of pairs [${metricsPairs.map((pair) => pair.toFixed(3)).join(' ')}] (target ≥ 0.97)`,
-      metricsRatio >= 0.97 && metricsOn.non2xx + metricsOn.errors === 0 ? 'MET' : 'MISSED',
-    );
-    row(
-      'server CPU per poll, metrics on / off (µs, median of runs)',
-      `on ${median(metricsCpu.on).toFixed(1)}`,
-      `off ${median(metricsCpu.off).toFixed(1)}`,
-      `+${(median(metricsCpu.on) - median(metricsCpu.off)).toFixed(1)} µs`,
-      'info',
-    );
-    const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
-    const pollSeries =
-      /^http_request_duration_seconds_count\{method="GET",route="\/api\/conversations\/:id\/poll",status_code="200"\} (\d+)$/m.exec(
-        await scrape.text(),
+      const metricsPairs = metricsRuns.on.map((run, index) => run.requestsPerSecond / metricsRuns.off[index].requestsPerSecond);
+      const metricsRatio = median(metricsPairs);
+      const [metricsOn, metricsOff] = [combine(metricsRuns.on), combine(metricsRuns.off)];
+      row(
+        `poll throughput with metrics on (req/s, ${METRICS_ROUNDS} runs of ${METRICS_DURATION} s, each after a METRICS_PORT=0 run)`,
+        Math.round(metricsOn.requestsPerSecond),
+        `metrics off ${Math.round(metricsOff.requestsPerSecond)}`,
+        `${metricsRatio.toFixed(3)}× median of pairs [${metricsPairs.map((pair) => pair.toFixed(3)).join(' ')}] (target ≥ 0.97)`,
+        metricsRatio >= 0.97 && metricsOn.non2xx + metricsOn.errors === 0 ? 'MET' : 'MISSED',
       );
-    row('polls counted on /metrics (all phases)', pollSeries?.[1] ?? 'none', '', 'http_request_duration_seconds_count', 'info');
+      row(
+        'server CPU per poll, metrics on / off (µs, median of runs)',
+        `on ${median(metricsCpu.on).toFixed(1)}`,
+        `off ${median(metricsCpu.off).toFixed(1)}`,
+        `+${(median(metricsCpu.on) - median(metricsCpu.off)).toFixed(1)} µs`,
+        'info',
+      );
+      const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      const pollSeries =
+        /^http_request_duration_seconds_count\{method="GET",route="\/api\/conversations\/:id\/poll",status_code="200"\} (\d+)$/m.exec(
+          await scrape.text(),
+        );
+      row('polls counted on /metrics (all phases)', pollSeries?.[1] ?? 'none', '', 'http_request_duration_seconds_count', 'info');
 
-    // 3. Freshness: a client polling every second sees an operator reply how soon after the webhook?
-    const delays: number[] = [];
-    for (let round = 0; round < 5; round += 1) {
-      let cursor = ((await (await fetch(pollUrl.replace(/since=\d+/, 'since=0'), { headers: auth })).json()) as { latestTimestamp: number })
-        .latestTimestamp;
-      emulator.control.resetRequests();
-      emulator.control.clearWebhooks();
-      await emulator.operator.reply(created.id, `operator answer ${round}`);
-      const started = Date.now();
-      let seenAt = 0;
-      while (!seenAt && Date.now() - started < 10_000) {
-        await new Promise((resolve) => setTimeout(resolve, CLIENT_POLL_INTERVAL_MS - ((Date.now() - started) % CLIENT_POLL_INTERVAL_MS)));
-        const result = (await (await fetch(pollUrl.replace(/since=\d+/, `since=${cursor}`), { headers: auth })).json()) as {
-          messages: { body: string }[];
-          latestTimestamp: number;
-        };
-        cursor = result.latestTimestamp;
-        if (result.messages.some((message) => message.body === `operator answer ${round}`)) seenAt = Date.now();
+      // 3. Freshness: a client polling every second sees an operator reply how soon after the webhook?
+      const delays: number[] = [];
+      for (let round = 0; round < 5; round += 1) {
+        let cursor = (
+          (await (await fetch(pollUrl.replace(/since=\d+/, 'since=0'), { headers: auth })).json()) as { latestTimestamp: number }
+        ).latestTimestamp;
+        emulator.control.resetRequests();
+        emulator.control.clearWebhooks();
+        await emulator.operator.reply(created.id, `operator answer ${round}`);
+        const started = Date.now();
+        let seenAt = 0;
+        while (!seenAt && Date.now() - started < 10_000) {
+          await new Promise((resolve) => setTimeout(resolve, CLIENT_POLL_INTERVAL_MS - ((Date.now() - started) % CLIENT_POLL_INTERVAL_MS)));
+          const result = (await (await fetch(pollUrl.replace(/since=\d+/, `since=${cursor}`), { headers: auth })).json()) as {
+            messages: { body: string }[];
+            latestTimestamp: number;
+          };
+          cursor = result.latestTimestamp;
+          if (result.messages.some((message) => message.body === `operator answer ${round}`)) seenAt = Date.now();
+        }
+        const delivered = emulator.control
+          .webhooks()
+          .deliveries.find((delivery) => delivery.topic === 'conversation.admin.replied' && delivery.delivered);
+        delays.push(seenAt && delivered ? seenAt - delivered.at : Number.POSITIVE_INFINITY);
       }
-      const delivered = emulator.control
-        .webhooks()
-        .deliveries.find((delivery) => delivery.topic === 'conversation.admin.replied' && delivery.delivered);
-      delays.push(seenAt && delivered ? seenAt - delivered.at : Number.POSITIVE_INFINITY);
+      const worstDelay = Math.max(...delays);
+      row(
+        'operator reply visible after webhook (ms, worst of 5)',
+        worstDelay,
+        `client poll interval ${CLIENT_POLL_INTERVAL_MS}`,
+        `target ≤ ${CLIENT_POLL_INTERVAL_MS + 100}`,
+        worstDelay <= CLIENT_POLL_INTERVAL_MS + 100 ? 'MET' : 'MISSED',
+      );
+      emulator.control.resetRequests();
+      await fetch(pollUrl, { headers: auth });
+      row(
+        'Intercom calls for a poll right after a webhook update',
+        emulator.control.count('GET', '/conversations/{conversation_id}'),
+        '',
+        'target 0',
+        emulator.control.count('GET', '/conversations/{conversation_id}') === 0 ? 'MET' : 'MISSED',
+      );
     }
-    const worstDelay = Math.max(...delays);
-    row(
-      'operator reply visible after webhook (ms, worst of 5)',
-      worstDelay,
-      `client poll interval ${CLIENT_POLL_INTERVAL_MS}`,
-      `target ≤ ${CLIENT_POLL_INTERVAL_MS + 100}`,
-      worstDelay <= CLIENT_POLL_INTERVAL_MS + 100 ? 'MET' : 'MISSED',
-    );
-    emulator.control.resetRequests();
-    await fetch(pollUrl, { headers: auth });
-    row(
-      'Intercom calls for a poll right after a webhook update',
-      emulator.control.count('GET', '/conversations/{conversation_id}'),
-      '',
-      'target 0',
-      emulator.control.count('GET', '/conversations/{conversation_id}') === 0 ? 'MET' : 'MISSED',
-    );
 
     // 4. Webhook acknowledgement at 200 req/s.
     // Each phase starts clean: a warm-up, and the previous phase's garbage collected.
@@ -506,7 +515,7 @@ async function main(): Promise<void> {
     `\n${format(header)}\n${format(header.map((_, column) => '-'.repeat(Math.max(widths[column], header[column].length))))}\n${rows.map(format).join('\n')}\n`,
   );
   if (process.env.BENCH_PROFILE) {
-    for (const phase of ['bare', 'poll', 'webhook']) {
+    for (const phase of ['bare', 'poll', 'webhook', 'stream-webhook']) {
       const file = join(profileDir, `${phase}.cpuprofile`);
       process.stdout.write(`\nCPU profile of the server during the ${phase} run, top self time (${file}):\n`);
       for (const entry of topEntries(file)) process.stdout.write(`  ${String(entry.selfPercent).padStart(5)}%  ${entry.name}\n`);

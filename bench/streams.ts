@@ -51,7 +51,7 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
   await new Promise((resolve) => client.once('message', resolve));
   try {
     // 5. Idle streams: RSS and event-loop delay, each against the same process just before.
-    await ask('gc');
+    const heapBefore = await ask<NodeJS.MemoryUsage>('gc');
     const rssBefore = context.rssMb();
     await ask('loop-reset');
     await sleep(IDLE_SECONDS);
@@ -63,8 +63,15 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
       session: context.session,
     });
     const held = await ask<number>('streams');
-    await ask('gc');
+    const heapWith = await ask<NodeJS.MemoryUsage>('gc');
     const rssWith = context.rssMb();
+    // Where the growth is: the V8 heap's live objects, or outside it (sockets, buffers, malloc).
+    const mb = (bytes: number) => Math.round(bytes / 1048576);
+    process.stdout.write(
+      `streams: heap used ${mb(heapBefore.heapUsed)} → ${mb(heapWith.heapUsed)} MB, heap total ${mb(heapBefore.heapTotal)} → ${mb(heapWith.heapTotal)} MB, external ${mb(heapBefore.external)} → ${mb(heapWith.external)} MB, rss ${rssBefore} → ${rssWith} MB\n`,
+    );
+    if (process.env.BENCH_HEAP_SNAPSHOT)
+      process.stdout.write(`heap snapshot with the streams open: ${await ask<string>('heap-snapshot')}\n`);
     await ask('loop-reset');
     await sleep(IDLE_SECONDS);
     const loopWith = await ask<{ p99: number }>('loop');
@@ -95,6 +102,7 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
     );
     // 7. Operator replies to the streams' users at 200/s: event arrival timed from each webhook's ack.
     await ask('gc');
+    if (process.env.BENCH_PROFILE) await ask('profile-start');
     const live = await command<{
       sent: number;
       non2xx: number;
@@ -111,6 +119,7 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
       users: STREAMS,
       run: `r${Date.now()}`,
     });
+    if (process.env.BENCH_PROFILE) await ask('profile-stop:stream-webhook');
     row(
       `webhook → event on its stream, from the ack (ms) p50 / p99 / max: 200 webhooks/s, ${held} streams open`,
       `${live.delivery.p50} / ${live.delivery.p99} / ${live.delivery.max}`,

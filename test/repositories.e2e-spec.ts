@@ -107,7 +107,7 @@ describe('Repositories against the migrated schema', () => {
     const owner = user('push');
     const decided = await notifications.insertDecided(dataSource, {
       userIds: [owner],
-      sourceKey: `source-${owner}`,
+      sourceKeys: [`source-${owner}`],
       contents: [JSON.stringify({ kind: 'conversation_reply', title: 't', body: 'b' })],
       statuses: ['pending'],
       leaseMs: 0,
@@ -136,16 +136,30 @@ describe('Repositories against the migrated schema', () => {
   it('events: append, head, read after, prune; stream tickets', async () => {
     const owner = user('events');
     const appended = await events.transaction((db) =>
-      events.appendForUser(db, owner, [
-        { type: 'unread.changed', payload: { total: 1 }, dedupeKey: 'once' },
-        { type: 'unread.changed', payload: { total: 2 } },
+      events.append(db, [
+        { userId: owner, type: 'unread.changed', payload: { total: 1 }, dedupeKey: 'once' },
+        { userId: owner, type: 'unread.changed', payload: { total: 2 } },
       ]),
     );
     expect(appended.map((row) => Number(row.seq))).toEqual([1, 2]);
-    expect(await events.appendForUser(dataSource, owner, [{ type: 'unread.changed', payload: {}, dedupeKey: 'once' }])).toEqual([]);
+    expect(await events.append(dataSource, [{ userId: owner, type: 'unread.changed', payload: {}, dedupeKey: 'once' }])).toEqual([]);
     expect(await events.head(owner)).toEqual({ last_seq: '2', pruned_through: '0' });
     expect((await events.after(owner, 1, 10)).map((row) => [row.seq, row.type, JSON.parse(row.payload)])).toEqual([
       ['2', 'unread.changed', { total: 2 }],
+    ]);
+    expect(
+      (
+        await events.afterEach(
+          [
+            { userId: owner, seq: 0 },
+            { userId: user('events-none'), seq: 0 },
+          ],
+          10,
+        )
+      ).map((row) => [row.user_id, row.seq]),
+    ).toEqual([
+      [owner, '1'],
+      [owner, '2'],
     ]);
     expect(await events.pruneBatch(1, 10)).toBe(0);
 
@@ -192,6 +206,9 @@ describe('Repositories against the migrated schema', () => {
     await messages.complete(id!, { result: { ok: true }, partId: 'p1' });
     expect(await messages.find(owner, 'm1')).toEqual(expect.objectContaining({ state: 'done', result: { ok: true }, targetId: 'c1' }));
     expect(await messages.doneFor(owner, 'c1')).toEqual([{ partId: 'p1', clientMessageId: 'm1' }]);
+    expect(await messages.doneForTargets(['c1', 'c-none'])).toEqual(
+      expect.arrayContaining([{ targetId: 'c1', partId: 'p1', clientMessageId: 'm1' }]),
+    );
     const pending = await messages.claim({ ...row, clientMessageId: 'm2' });
     await messages.release(pending!);
     expect(await messages.find(owner, 'm2')).toBeNull();
@@ -202,6 +219,7 @@ describe('Repositories against the migrated schema', () => {
     expect(await conversations.topicOf(`c-${owner}`)).toBeNull();
     await conversations.saveTopic({ conversationId: `c-${owner}`, userId: owner, main: 'Payments', sub: null });
     expect(await conversations.topicOf(`c-${owner}`)).toEqual(expect.objectContaining({ userId: owner, main: 'Payments', sub: null }));
+    expect((await conversations.topicsOf([`c-${owner}`, `c-none-${owner}`])).map((topic) => topic.conversationId)).toEqual([`c-${owner}`]);
   });
 
   it('csat: ratings once, read back, given up, cleared, deleted; complaints', async () => {
@@ -248,8 +266,7 @@ describe('Repositories against the migrated schema', () => {
       await webhooks.savepoint(runner.manager);
       await webhooks.rollbackToSavepoint(runner.manager);
       await webhooks.markFailed(runner.manager, other, { attempts: 1, error: 'boom', delayMs: 0, final: true });
-      await webhooks.savepoint(runner.manager);
-      await webhooks.releaseSavepoint(runner.manager);
+      await webhooks.nextSavepoint(runner.manager);
       await webhooks.markProcessed(runner.manager, [id]);
       await runner.commitTransaction();
     } finally {

@@ -69,6 +69,32 @@ describe('User event log (e2e)', () => {
       expect((await loggedEvents(databaseUrl, 'u-dedupe')).map((row) => row.payload.unreadCount)).toEqual([1, 2]);
     });
 
+    it('appends for several users in one call: each user has their own seqs, and a key is deduped per user', async () => {
+      await events.record([unread('u-many-b', 1)]);
+      const appended = await events.record([
+        { ...unread('u-many-b', 2), dedupeKey: 'message:7' },
+        { ...unread('u-many-a', 1), dedupeKey: 'message:7' },
+        { ...unread('u-many-b', 3), dedupeKey: 'message:7' },
+        unread('u-many-a', 2),
+        { ...unread('u-many-c', 1), dedupeKey: 'message:7' },
+      ]);
+      expect(appended.map((event) => [event.userId, event.seq, (event.payload as { unreadCount: number }).unreadCount])).toEqual([
+        ['u-many-a', 1, 1],
+        ['u-many-a', 2, 2],
+        ['u-many-b', 2, 2],
+        ['u-many-c', 1, 1],
+      ]);
+      // Already logged for b and c: only a's new event is appended.
+      const again = await events.record([
+        { ...unread('u-many-c', 5), dedupeKey: 'message:7' },
+        { ...unread('u-many-b', 5), dedupeKey: 'message:7' },
+        unread('u-many-a', 3),
+      ]);
+      expect(again.map((event) => [event.userId, event.seq])).toEqual([['u-many-a', 3]]);
+      expect((await loggedEvents(databaseUrl, 'u-many-b')).map((row) => row.payload.unreadCount)).toEqual([1, 2]);
+      expect((await loggedEvents(databaseUrl, 'u-many-a')).map((row) => row.seq)).toEqual([1, 2, 3]);
+    });
+
     it('rolls back with the transaction that appended', async () => {
       await expect(
         dataSource.transaction(async (manager) => {

@@ -13,6 +13,7 @@ import {
   type SnapshotChange,
   type SnapshotContext,
 } from './conversation-snapshot';
+import type { ConversationTopic } from './conversation-topic.entity';
 import { ConversationsRepository } from './conversations.repository';
 import { SnapshotInvalidationBus } from './snapshot-invalidation.bus';
 
@@ -114,7 +115,9 @@ export class ConversationSnapshotsService {
       // Webhooks arrive out of order; an older (or ambiguous) one must not undo a newer state.
       this.snapshots.delete(conversation.id);
     }
-    await this.bus.publish(conversation.id);
+    // Not awaited: the webhook worker applies its events one after another, and would wait a
+    // round trip on each; the invalidation leaves at once with the others (it never throws).
+    void this.bus.publish(conversation.id);
     // Only a strictly older second is stale for the stream: within one second the webhook's own
     // state is the best we know (the snapshot, unsure, is dropped and refetched).
     return { next, current, previous, stale: previous !== undefined && next.updatedAt < previous.updatedAt };
@@ -152,6 +155,23 @@ export class ConversationSnapshotsService {
     return snapshot;
   }
 
+  // The contexts of many conversations in two queries (the webhook worker, before a batch), so
+  // that applying each event finds its context cached instead of reading it on its own.
+  async prepareContexts(conversationIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(conversationIds)].filter((id) => !this.contexts.has(id));
+    if (missing.length === 0) return;
+    const [clientMessageIds, topics] = await Promise.all([
+      this.clientMessages.clientMessageIdsForTargets(missing),
+      this.topics.topicsOf(missing),
+    ]);
+    const topicOf = new Map(topics.map((topic) => [topic.conversationId, topic]));
+    for (const id of missing) {
+      // Filled meanwhile (our own write, or a read that started earlier): that one is as new.
+      if (!this.contexts.has(id))
+        this.contexts.set(id, contextOf(clientMessageIds.get(id) ?? new Map<string, string>(), topicOf.get(id) ?? null));
+    }
+  }
+
   private async contextFor(conversationId: string): Promise<SnapshotContext> {
     const cached = this.contexts.get(conversationId);
     if (cached) return cached;
@@ -159,12 +179,16 @@ export class ConversationSnapshotsService {
       this.clientMessages.clientMessageIdsFor(undefined, conversationId),
       this.topics.topicOf(conversationId),
     ]);
-    const context: SnapshotContext = {
-      clientMessageIds,
-      hideSource: topic !== null,
-      topicTitle: topic ? [topic.main, topic.sub].filter(Boolean).join(' › ') : undefined,
-    };
+    const context = contextOf(clientMessageIds, topic);
     this.contexts.set(conversationId, context);
     return context;
   }
+}
+
+function contextOf(clientMessageIds: Map<string, string>, topic: ConversationTopic | null): SnapshotContext {
+  return {
+    clientMessageIds,
+    hideSource: topic !== null,
+    topicTitle: topic ? [topic.main, topic.sub].filter(Boolean).join(' › ') : undefined,
+  };
 }

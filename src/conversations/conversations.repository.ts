@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { ConversationTopic } from './conversation-topic.entity';
 
 // Owner of conversation_topics (the topic a conversation was started with), through its entity.
@@ -11,6 +11,10 @@ export class ConversationsRepository {
 
   topicOf(conversationId: string): Promise<ConversationTopic | null> {
     return this.topics.findOneBy({ conversationId });
+  }
+
+  topicsOf(conversationIds: readonly string[]): Promise<ConversationTopic[]> {
+    return this.topics.findBy({ conversationId: In([...conversationIds]) });
   }
 
   async saveTopic(topic: Pick<ConversationTopic, 'conversationId' | 'userId' | 'main' | 'sub'>): Promise<void> {

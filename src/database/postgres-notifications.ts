@@ -8,6 +8,13 @@ const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 type Listener = (payload: string) => void;
 
+// Notifications asked for while the publisher was busy: sent together by one query.
+interface Batch {
+  channels: string[];
+  payloads: string[];
+  sent: Promise<void>;
+}
+
 // The one Postgres LISTEN/NOTIFY pair of connections per instance, shared by every feature that
 // signals other instances (poll snapshot invalidations, realtime events). Outside the pool: a
 // LISTEN session must stay open, and a NOTIFY must not wait behind pooled queries.
@@ -21,6 +28,7 @@ export class PostgresNotifications implements OnApplicationBootstrap, OnApplicat
   private stopped = false;
   private everConnected = false;
   private sending: Promise<void> = Promise.resolve();
+  private next: Batch | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -48,18 +56,35 @@ export class PostgresNotifications implements OnApplicationBootstrap, OnApplicat
   // (snapshots within their freshness window, streams on their next event or reconnect).
   notify(channel: string, payloads: readonly string[]): Promise<void> {
     if (payloads.length === 0) return Promise.resolve();
-    // One query at a time on the publisher (pg deprecates queueing on a busy client).
-    const sent = this.sending.then(() => this.send(channel, payloads));
-    this.sending = sent;
-    return sent;
+    // One query at a time on the publisher (pg deprecates queueing on a busy client); what is
+    // asked meanwhile goes out together in the next one, in the order asked, so under load (a
+    // webhook burst) the publisher costs one round trip per batch of senders, not one per sender.
+    let batch = this.next;
+    if (!batch) {
+      const queued: Batch = { channels: [], payloads: [], sent: Promise.resolve() };
+      queued.sent = this.sending.then(() => {
+        if (this.next === queued) this.next = undefined;
+        return this.send(queued);
+      });
+      this.sending = queued.sent;
+      this.next = batch = queued;
+    }
+    for (const payload of payloads) {
+      batch.channels.push(channel);
+      batch.payloads.push(payload);
+    }
+    return batch.sent;
   }
 
-  private async send(channel: string, payloads: readonly string[]): Promise<void> {
+  private async send(batch: Batch): Promise<void> {
     if (!this.publisher) return;
     try {
-      await this.publisher.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [channel, payloads]);
+      await this.publisher.query('SELECT pg_notify(channel, payload) FROM unnest($1::text[], $2::text[]) AS sent(channel, payload)', [
+        batch.channels,
+        batch.payloads,
+      ]);
     } catch (error) {
-      this.logger.warn({ err: error, channel }, 'Could not publish a notification');
+      this.logger.warn({ err: error, channels: [...new Set(batch.channels)] }, 'Could not publish a notification');
     }
   }
 

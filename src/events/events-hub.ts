@@ -12,19 +12,20 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { EVENT_BUS, type EventBus, type UserHead } from './event-bus';
 import { type CloseReason, StreamConnection } from './stream-connection';
+import type { LoggedEvent } from './stream-event';
 import { UserEventsService } from './user-events.service';
 
 const PAGE = 500;
 const READ_RETRY_MS = 1000;
+// Users whose new rows one live-delivery query reads.
+const READ_USERS = 200;
 
 // What this instance follows for one user with open streams.
 interface UserStreams {
+  userId: string;
   connections: StreamConnection[]; // oldest first
   // The highest seq the hub has read for live delivery.
   cursor: number;
-  reading: boolean;
-  // A head arrived while reading: read again when done.
-  again: boolean;
 }
 
 // Where a new stream starts: after `start`, with a `reset` first when the client's id is unusable.
@@ -34,13 +35,18 @@ export interface StreamStart {
 }
 
 // The in-process hub (architecture.md › Realtime): one per instance, a Map of user → open streams.
-// A bus head for a user with streams here triggers one read of the new rows for that user (not
-// one per connection), serialised once and written to each live stream. A new stream replays from
-// the log itself, then joins live delivery without a gap or a repeat (seq comparisons).
+// A bus head for a user with streams here marks the user due; one query at a time reads the new
+// rows of every due user (not one per connection, nor one per user: a webhook batch commits events
+// for many users at once), each event serialised once and written to each live stream. A new
+// stream replays from the log itself, then joins live delivery without a gap or a repeat (seq
+// comparisons).
 @Injectable()
 export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('EventsHub');
   private readonly users = new Map<string, UserStreams>();
+  // Users with rows to read for live delivery, and whether that read is under way.
+  private readonly due = new Set<UserStreams>();
+  private reading = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private connectionCount = 0;
   private eventsSent = 0;
@@ -58,7 +64,7 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
     bus.subscribe((head) => this.onHead(head));
     // Notifications may have been lost: every followed user is read again.
     bus.onGap(() => {
-      for (const streams of this.users.values()) void this.read(streams);
+      for (const streams of this.users.values()) this.markDue(streams);
     });
   }
 
@@ -116,7 +122,7 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
     const connection = new StreamConnection(userId, response, this.config.stream.maxBufferBytes, plan.start);
     let streams = this.users.get(userId);
     if (!streams) {
-      streams = { connections: [], cursor: plan.start, reading: false, again: false };
+      streams = { userId, connections: [], cursor: plan.start };
       this.users.set(userId, streams);
       for (const listener of this.presenceListeners) listener(userId, true);
     }
@@ -170,39 +176,68 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private onHead(head: UserHead): void {
     const streams = this.users.get(head.userId);
-    if (streams && head.seq > streams.cursor) void this.read(streams);
+    if (streams && head.seq > streams.cursor) this.markDue(streams);
   }
 
-  // Single flight per user: one query for the new rows, whatever the number of its connections.
-  private async read(streams: UserStreams): Promise<void> {
-    if (streams.reading) {
-      streams.again = true;
+  // The read starts on the next turn of the event loop, so that the heads of one commit (and any
+  // others arriving meanwhile) share it.
+  private markDue(streams: UserStreams): void {
+    this.due.add(streams);
+    if (this.reading) return;
+    this.reading = true;
+    setImmediate(() => void this.readDue());
+  }
+
+  // One query at a time for every due user; users marked due meanwhile are read by the next one.
+  private async readDue(): Promise<void> {
+    try {
+      while (this.due.size > 0) {
+        const batch: UserStreams[] = [];
+        for (const streams of this.due) {
+          this.due.delete(streams);
+          // Its last stream closed meanwhile: nobody here follows it (a new stream starts afresh).
+          if (streams.connections.length > 0) batch.push(streams);
+          if (batch.length === READ_USERS) break;
+        }
+        if (batch.length > 0) await this.readBatch(batch);
+      }
+    } catch (error) {
+      // Not the query (readBatch retries that): the users left due are read with the next head.
+      this.logger.error({ err: error }, 'Live delivery failed');
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private async readBatch(batch: UserStreams[]): Promise<void> {
+    let rows: Map<string, LoggedEvent[]>;
+    try {
+      rows = await this.log.afterEach(
+        batch.map((streams) => ({ userId: streams.userId, seq: streams.cursor })),
+        PAGE,
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, users: batch.length }, 'Reading new events failed; retrying');
+      setTimeout(() => {
+        for (const streams of batch) this.markDue(streams);
+      }, READ_RETRY_MS).unref();
       return;
     }
-    streams.reading = true;
-    try {
-      do {
-        streams.again = false;
-        const userId = streams.connections[0]?.userId;
-        if (!userId) return;
-        const events = await this.log.after(userId, streams.cursor, PAGE);
-        for (const event of events) {
-          const frame = StreamConnection.frame(event);
-          for (const connection of streams.connections) {
-            if (connection.live && event.seq > connection.lastSent) {
-              connection.sendEvent(event, frame);
-              this.counted(event.type);
-            }
+    for (const streams of batch) {
+      const events = rows.get(streams.userId) ?? [];
+      for (const event of events) {
+        if (event.seq <= streams.cursor) continue;
+        const frame = StreamConnection.frame(event);
+        for (const connection of streams.connections) {
+          if (connection.live && event.seq > connection.lastSent) {
+            connection.sendEvent(event, frame);
+            this.counted(event.type);
           }
-          streams.cursor = event.seq;
         }
-        if (events.length === PAGE) streams.again = true;
-      } while (streams.again && streams.connections.length > 0);
-    } catch (error) {
-      this.logger.warn({ err: error, userId: streams.connections[0]?.userId }, 'Reading new events failed; retrying');
-      setTimeout(() => void this.read(streams), READ_RETRY_MS).unref();
-    } finally {
-      streams.reading = false;
+        streams.cursor = event.seq;
+      }
+      // A full page: there may be more.
+      if (events.length === PAGE) this.due.add(streams);
     }
   }
 }

@@ -4,13 +4,14 @@ import { DataSource } from 'typeorm';
 import type { Db } from '../database/db';
 
 export interface EventCandidate {
+  userId: string;
   type: string;
   payload: unknown;
   dedupeKey?: string;
 }
 
 // Owner of user_events, user_event_heads and stream_tickets: all their SQL lives here. The append
-// is the hot path of every webhook batch and user write: one statement per user, kept as tuned.
+// is the hot path of every webhook batch and user write: one statement per batch, kept as tuned.
 @Injectable()
 export class EventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -20,31 +21,36 @@ export class EventsRepository {
     return this.dataSource.transaction(work);
   }
 
-  // One round trip per user: drop keys already logged, advance the head (taking its row lock)
-  // by what is left, insert those rows. Returns each inserted row's seq and its 1-based position
-  // among the candidates.
-  appendForUser(db: Db, userId: string, candidates: readonly EventCandidate[]): Promise<{ seq: string; position: string }[]> {
+  // One round trip for any number of users: drop keys already logged, advance each user's head
+  // (taking its row lock, in user id order) by what is left, insert those rows. Returns each
+  // inserted row's seq and its 1-based position among the candidates.
+  append(db: Db, candidates: readonly EventCandidate[]): Promise<{ seq: string; position: string }[]> {
     return db.query<{ seq: string; position: string }[]>(
       `WITH candidate AS (
-         SELECT * FROM unnest($2::varchar[], $3::jsonb[], $4::varchar[]) WITH ORDINALITY AS c(type, payload, dedupe_key, position)),
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::jsonb[], $4::varchar[])
+           WITH ORDINALITY AS c(user_id, type, payload, dedupe_key, position)),
        fresh AS (
-         SELECT candidate.*, row_number() OVER (ORDER BY position) AS rank FROM candidate
+         SELECT candidate.*, row_number() OVER (PARTITION BY user_id ORDER BY position) AS rank,
+                count(*) OVER (PARTITION BY user_id) AS fresh_count
+         FROM candidate
          WHERE dedupe_key IS NULL OR NOT EXISTS (
-           SELECT 1 FROM user_events logged WHERE logged.user_id = $1::varchar AND logged.dedupe_key = candidate.dedupe_key)),
+           SELECT 1 FROM user_events logged WHERE logged.user_id = candidate.user_id AND logged.dedupe_key = candidate.dedupe_key)),
        head AS (
-         INSERT INTO user_event_heads (user_id, last_seq) SELECT $1::varchar, count(*) FROM fresh HAVING count(*) > 0
+         INSERT INTO user_event_heads (user_id, last_seq)
+         SELECT user_id, count(*) FROM fresh GROUP BY user_id ORDER BY user_id COLLATE "C"
          ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_heads.last_seq + EXCLUDED.last_seq
-         RETURNING last_seq),
+         RETURNING user_id, last_seq),
        inserted AS (
          INSERT INTO user_events (user_id, seq, type, payload, dedupe_key)
-         SELECT $1::varchar, head.last_seq - (SELECT count(*) FROM fresh) + fresh.rank, fresh.type, fresh.payload, fresh.dedupe_key
-         FROM fresh, head
+         SELECT fresh.user_id, head.last_seq - fresh.fresh_count + fresh.rank, fresh.type, fresh.payload, fresh.dedupe_key
+         FROM fresh JOIN head ON head.user_id = fresh.user_id
          ON CONFLICT (user_id, dedupe_key) DO NOTHING
-         RETURNING seq, dedupe_key)
+         RETURNING user_id, seq)
        SELECT inserted.seq, fresh.position FROM inserted
-       JOIN fresh ON fresh.rank = inserted.seq - (SELECT last_seq FROM head) + (SELECT count(*) FROM fresh)`,
+       JOIN head ON head.user_id = inserted.user_id
+       JOIN fresh ON fresh.user_id = inserted.user_id AND fresh.rank = inserted.seq - head.last_seq + fresh.fresh_count`,
       [
-        userId,
+        candidates.map((event) => event.userId),
         candidates.map((event) => event.type),
         candidates.map((event) => JSON.stringify(event.payload)),
         candidates.map((event) => event.dedupeKey ?? null),
@@ -65,6 +71,22 @@ export class EventsRepository {
     return this.dataSource.query<{ seq: string; type: string; payload: string }[]>(
       'SELECT seq, type, payload::text AS payload FROM user_events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
       [userId, seq, limit],
+    );
+  }
+
+  // after() of many users in one query, each user's rows in seq order.
+  afterEach(
+    cursors: readonly { userId: string; seq: number }[],
+    limit: number,
+  ): Promise<{ user_id: string; seq: string; type: string; payload: string }[]> {
+    return this.dataSource.query<{ user_id: string; seq: string; type: string; payload: string }[]>(
+      `SELECT wanted.user_id, logged.seq, logged.type, logged.payload::text AS payload
+       FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY AS wanted(user_id, after, position)
+       CROSS JOIN LATERAL (
+         SELECT seq, type, payload FROM user_events
+         WHERE user_events.user_id = wanted.user_id AND seq > wanted.after ORDER BY seq LIMIT $3) logged
+       ORDER BY wanted.position, logged.seq`,
+      [cursors.map((cursor) => cursor.userId), cursors.map((cursor) => cursor.seq), limit],
     );
   }
 

@@ -23,13 +23,24 @@ export class UserEventsService {
   // Inside the caller's transaction (`manager` of dataSource.transaction or a QueryRunner). Each
   // user's head row stays locked until that transaction ends, so a user's events commit in seq
   // order; users are locked in id order, so two appending transactions cannot deadlock. Call
-  // publish() with the result after the commit.
+  // publish() with the result after the commit. One round trip for any number of users
+  // (EventsRepository.append). A key logged by a transaction that committed after our check only
+  // skips its seq (a gap is harmless: readers follow seq order, not contiguity).
   async append(manager: Db, events: readonly NewUserEvent[]): Promise<AppendedUserEvent[]> {
-    const byUser = new Map<string, NewUserEvent[]>();
-    for (const event of events) byUser.set(event.userId, [...(byUser.get(event.userId) ?? []), event]);
-    const appended: AppendedUserEvent[] = [];
-    for (const userId of [...byUser.keys()].sort()) appended.push(...(await this.appendForUser(manager, userId, byUser.get(userId)!)));
-    return appended;
+    // A key twice for one user in one append is logged once (the first).
+    const seen = new Set<string>();
+    const candidates = events.filter((event) => {
+      if (event.dedupeKey === undefined) return true;
+      const key = `${event.userId}\u0000${event.dedupeKey}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (candidates.length === 0) return [];
+    const rows = await this.repository.append(manager, candidates);
+    return rows
+      .map((row) => ({ ...candidates[Number(row.position) - 1], seq: Number(row.seq) }))
+      .sort((left, right) => (left.userId === right.userId ? left.seq - right.seq : left.userId < right.userId ? -1 : 1));
   }
 
   // After commit: other instances (and this one) look for the new rows. Never throws.
@@ -66,25 +77,20 @@ export class UserEventsService {
     return { lastSeq: Number(row?.last_seq ?? 0), prunedThrough: Number(row?.pruned_through ?? 0) };
   }
 
+  // after() of many users in one query (the hub's live delivery: one commit of the webhook worker
+  // has new events for many users at once): user id → their rows after their seq, in seq order.
+  async afterEach(cursors: readonly { userId: string; seq: number }[], limit: number): Promise<Map<string, LoggedEvent[]>> {
+    const byUser = new Map<string, LoggedEvent[]>(cursors.map((cursor) => [cursor.userId, []]));
+    if (cursors.length === 0) return byUser;
+    for (const row of await this.repository.afterEach(cursors, limit)) {
+      byUser.get(row.user_id)?.push({ seq: Number(row.seq), type: row.type, payloadJson: row.payload });
+    }
+    return byUser;
+  }
+
   // The payload comes back as Postgres's JSON text: streamed as is, never parsed here.
   async after(userId: string, seq: number, limit: number): Promise<LoggedEvent[]> {
     const rows = await this.repository.after(userId, seq, limit);
     return rows.map((row) => ({ seq: Number(row.seq), type: row.type, payloadJson: row.payload }));
-  }
-
-  // One round trip per user (EventsRepository.appendForUser). A key logged by a transaction that committed after our
-  // check only skips its seq (a gap is harmless: readers follow seq order, not contiguity).
-  private async appendForUser(manager: Db, userId: string, events: NewUserEvent[]): Promise<AppendedUserEvent[]> {
-    const unique = new Map<string, NewUserEvent>();
-    const candidates = events.filter((event) => {
-      if (event.dedupeKey === undefined) return true;
-      if (unique.has(event.dedupeKey)) return false;
-      unique.set(event.dedupeKey, event);
-      return true;
-    });
-    const rows = await this.repository.appendForUser(manager, userId, candidates);
-    return rows
-      .map((row) => ({ ...candidates[Number(row.position) - 1], seq: Number(row.seq) }))
-      .sort((left, right) => left.seq - right.seq);
   }
 }

@@ -76,6 +76,19 @@ export class ClientMessagesService implements BeforeApplicationShutdown {
     return new Map(rows.filter((row) => row.partId).map((row) => [row.partId!, row.clientMessageId]));
   }
 
+  // clientMessageIdsFor(undefined, id) of many targets in one query: target id → part id → client id.
+  async clientMessageIdsForTargets(targetIds: readonly string[]): Promise<Map<string, Map<string, string>>> {
+    const byTarget = new Map<string, Map<string, string>>();
+    if (targetIds.length === 0) return byTarget;
+    const rows = await this.rows.doneForTargets(targetIds);
+    for (const row of rows) {
+      if (!row.partId || !row.targetId) continue;
+      const ids = byTarget.get(row.targetId) ?? new Map<string, string>();
+      byTarget.set(row.targetId, ids.set(row.partId, row.clientMessageId));
+    }
+    return byTarget;
+  }
+
   // Once `work` has checkpointed, Intercom holds the message: from then on nothing may free the key,
   // and a failure to write the result (the checkpoint's or the final one) never fails the send.
   private async perform<T>(rowId: string, work: Work<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, type Repository } from 'typeorm';
+import { In, LessThan, type Repository } from 'typeorm';
 import { ClientMessage } from './client-message.entity';
 
 // Owner of client_messages: all its data access lives here, through the entity (TypeORM checks
@@ -29,6 +29,13 @@ export class MessagesRepository {
     return this.rows.find({
       select: { partId: true, clientMessageId: true },
       where: { ...(userId ? { userId } : {}), targetId, state: 'done' },
+    });
+  }
+
+  doneForTargets(targetIds: readonly string[]): Promise<Pick<ClientMessage, 'targetId' | 'partId' | 'clientMessageId'>[]> {
+    return this.rows.find({
+      select: { targetId: true, partId: true, clientMessageId: true },
+      where: { targetId: In([...targetIds]), state: 'done' },
     });
   }
 

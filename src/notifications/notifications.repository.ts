@@ -13,7 +13,8 @@ export interface DeliveryRow {
 
 export interface DecidedDeliveries {
   userIds: string[];
-  sourceKey: string;
+  // Each row's change (an Intercom part or state change).
+  sourceKeys: string[];
   // JSON of each user's PushContent.
   contents: string[];
   statuses: ('pending' | 'suppressed')[];
@@ -26,17 +27,20 @@ export interface DecidedDeliveries {
 export class NotificationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  // Inside the caller's transaction. The unique (user_id, source_key) key makes a redelivered
-  // decision a no-op: only the new rows come back.
+  // Inside the caller's transaction, one statement for a whole batch. The unique (user_id,
+  // source_key) key makes a redelivered decision a no-op (and a row twice in one call keeps its
+  // first): only the new rows come back.
   insertDecided(db: Db, decided: DecidedDeliveries): Promise<{ id: string; status: string }[]> {
     return db.query<{ id: string; status: string }[]>(
       `INSERT INTO push_deliveries (user_id, source_key, content, status, event_id, claimed_until, finished_at)
-       SELECT user_id, $2, content, status, event_id, now() + make_interval(secs => $5::double precision / 1000),
+       SELECT user_id, source_key, content, status, event_id, now() + make_interval(secs => $5::double precision / 1000),
               CASE WHEN status = 'pending' THEN NULL ELSE now() END
-       FROM unnest($1::varchar[], $3::jsonb[], $4::varchar[], $6::bigint[]) AS decided(user_id, content, status, event_id)
+       FROM unnest($1::varchar[], $2::varchar[], $3::jsonb[], $4::varchar[], $6::bigint[])
+         WITH ORDINALITY AS decided(user_id, source_key, content, status, event_id, position)
+       ORDER BY position
        ON CONFLICT (user_id, source_key) DO NOTHING
        RETURNING id, status`,
-      [decided.userIds, decided.sourceKey, decided.contents, decided.statuses, decided.leaseMs, decided.eventIds],
+      [decided.userIds, decided.sourceKeys, decided.contents, decided.statuses, decided.leaseMs, decided.eventIds],
     );
   }
 

@@ -46,7 +46,9 @@ export class PushDecisionsService {
 
   // Each intent's pushes, named by the stream event of the same change for that user (appended in
   // this transaction). Returns the new deliveries to send after the commit. The recipients'
-  // settings and languages are read once for the whole batch (one statement per owner).
+  // settings and languages are read once for the whole batch (one statement per owner), and every
+  // intent's rows are inserted by one statement. Users who turned the setting off get a row too
+  // ('suppressed'), so turning it on later cannot resurrect it.
   async decideAll(
     db: Db,
     intents: readonly { userIds: readonly string[]; trigger: PushTrigger }[],
@@ -56,35 +58,26 @@ export class PushDecisionsService {
     if (userIds.length === 0) return [];
     const settings = await this.settings.settingsOf(db, userIds);
     const languages = await this.languages.languagesOf(db, userIds);
-    const decided: string[] = [];
-    for (const intent of intents) {
-      if (intent.userIds.length === 0) continue;
-      const recipients = intent.userIds.map((userId): RecipientRow => ({
-        user_id: userId,
-        chat_messages: settings.get(userId)?.chat_messages ?? null,
-        ticket_updates: settings.get(userId)?.ticket_updates ?? null,
-        telegram_language: languages.get(userId)?.telegram_language ?? null,
-        contact_locale: languages.get(userId)?.contact_locale ?? null,
-      }));
-      decided.push(...(await this.insert(db, recipients, intent.trigger, appended)));
-    }
-    return decided;
-  }
-
-  // Users who turned the setting off get a row too ('suppressed'), so turning it on later cannot resurrect it.
-  private async insert(
-    db: Db,
-    recipients: RecipientRow[],
-    trigger: PushTrigger,
-    appended: readonly AppendedUserEvent[],
-  ): Promise<string[]> {
+    const decided = intents.flatMap(({ userIds: recipients, trigger }) =>
+      recipients.map((userId) => {
+        const recipient: RecipientRow = {
+          user_id: userId,
+          chat_messages: settings.get(userId)?.chat_messages ?? null,
+          ticket_updates: settings.get(userId)?.ticket_updates ?? null,
+          telegram_language: languages.get(userId)?.telegram_language ?? null,
+          contact_locale: languages.get(userId)?.contact_locale ?? null,
+        };
+        return { userId, trigger, recipient };
+      }),
+    );
+    // In intent order: a (user, change) twice in one batch keeps its first decision.
     const rows = await this.deliveries.insertDecided(db, {
-      userIds: recipients.map((recipient) => recipient.user_id),
-      sourceKey: trigger.sourceKey,
-      contents: recipients.map((recipient) => JSON.stringify(this.content(trigger, recipient))),
-      statuses: recipients.map((recipient) => (this.enabled(trigger, recipient) ? 'pending' : 'suppressed')),
+      userIds: decided.map((row) => row.userId),
+      sourceKeys: decided.map((row) => row.trigger.sourceKey),
+      contents: decided.map((row) => JSON.stringify(this.content(row.trigger, row.recipient))),
+      statuses: decided.map((row) => (this.enabled(row.trigger, row.recipient) ? 'pending' : 'suppressed')),
       leaseMs: this.config.push.deliveryLeaseMs,
-      eventIds: recipients.map((recipient) => streamEventOf(appended, recipient.user_id, trigger) ?? null),
+      eventIds: decided.map((row) => streamEventOf(appended, row.userId, row.trigger) ?? null),
     });
     return rows.filter((row) => row.status === 'pending').map((row) => String(row.id));
   }

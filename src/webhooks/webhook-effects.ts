@@ -45,6 +45,17 @@ export class WebhookEffects {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  // Before a batch's events are applied: what they will read outside the transaction (the poll
+  // snapshots' contexts of their conversations), in a fixed number of queries for the batch.
+  async prepare(events: readonly { topic: string; payload: unknown }[]): Promise<void> {
+    const conversationIds = events
+      .filter((event) => event.topic.startsWith('conversation') && event.topic !== 'conversation.deleted')
+      .map((event) => (event.payload as NotificationPayload | null)?.data?.item)
+      .filter((item) => item?.type === 'conversation' && typeof item.id === 'string')
+      .map((item) => item!.id as string);
+    await this.snapshots.prepareContexts(conversationIds);
+  }
+
   async apply(topic: string, payload: unknown, db: Db): Promise<EventEffects> {
     const item = (payload as NotificationPayload | null)?.data?.item;
     if (!item || typeof item.id !== 'string') return NOTHING;

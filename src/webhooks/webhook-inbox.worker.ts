@@ -92,7 +92,11 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
       const processed: string[] = [];
       const streamEvents: NewUserEvent[] = [];
       const intents: PushIntent[] = [];
-      for (const event of events) {
+      // What the events read besides the transaction's rows, in one go for the batch.
+      await this.effects.prepare(events);
+      for (const [index, event] of events.entries()) {
+        // Each event under a savepoint of its own, set in the round trip that releases the previous one's.
+        await (index === 0 ? this.repository.savepoint(runner.manager) : this.repository.nextSavepoint(runner.manager));
         const effects = await this.handle(runner, event, outcomes);
         if (effects) {
           processed.push(event.id);
@@ -101,7 +105,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
         }
       }
       // The event log last, so each user's head row is locked only for the commit; then the pushes,
-      // each naming the stream event it is about.
+      // each naming the stream event it is about. One statement each for the whole batch.
       appended = await this.userEvents.append(runner.manager, streamEvents);
       decided = await this.decisions.decideAll(runner.manager, intents, appended);
       // One statement for the whole batch's successes: fewer round trips (and less garbage) per event.
@@ -121,13 +125,12 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
     return claimed;
   }
 
-  // Applies one event's effects under a savepoint, so a failing event leaves no partial writes in the
-  // batch; returns its stream events and pushes, or undefined after recording the failure (retry or give up).
+  // Applies one event's effects under the savepoint the caller set, so a failing event leaves no
+  // partial writes in the batch; returns its stream events and pushes, or undefined after recording
+  // the failure (retry or give up).
   private async handle(runner: QueryRunner, event: DueEvent, outcomes: Outcome[]): Promise<EventEffects | undefined> {
-    await this.repository.savepoint(runner.manager);
     try {
       const effects = await this.effects.apply(event.topic, event.payload, runner.manager);
-      await this.repository.releaseSavepoint(runner.manager);
       outcomes.push({ topic: event.topic, outcome: 'processed' });
       return effects;
     } catch (error) {

@@ -55,8 +55,10 @@ export class WebhooksRepository {
     await db.query('SAVEPOINT webhook_event');
   }
 
-  async releaseSavepoint(db: Db): Promise<void> {
-    await db.query('RELEASE SAVEPOINT webhook_event');
+  // The previous event's savepoint released and the next one's set, in one round trip (the last
+  // one of a batch is released by its commit).
+  async nextSavepoint(db: Db): Promise<void> {
+    await db.query('RELEASE SAVEPOINT webhook_event; SAVEPOINT webhook_event');
   }
 
   async rollbackToSavepoint(db: Db): Promise<void> {
