@@ -99,18 +99,19 @@ function migrationTables(): string[] {
   return [...new Set(tables)].sort();
 }
 
-// Entity class name -> table, for repositories that reach a table through its entity.
-function entityTables(): Map<string, string> {
-  const tables = new Map<string, string>();
+// Entity class name -> table and the feature whose folder holds the entity.
+function entityTables(): Map<string, { table: string; feature: string }> {
+  const tables = new Map<string, { table: string; feature: string }>();
   for (const file of sourceFiles(SRC).filter((path) => path.endsWith('.entity.ts'))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/@Entity\((?:\{ name: )?'([a-z_]+)'[\s\S]*?export class (\w+)/g))
-      tables.set(match[2], match[1]);
+    for (const match of readFileSync(file, 'utf8').matchAll(/@Entity\((?:\{ name: )?'([a-z_]+)'[\s\S]*?export class (\w+)/g)) {
+      tables.set(match[2], { table: match[1], feature: featureOf(file)! });
+    }
   }
   return tables;
 }
 
-export function tablesOf(source: string, tables: readonly string[], entities: Map<string, string>): string[] {
-  const viaEntity = [...source.matchAll(/@InjectRepository\((\w+)\)/g)].map((match) => entities.get(match[1]));
+export function tablesOf(source: string, tables: readonly string[], entities: Map<string, { table: string }>): string[] {
+  const viaEntity = [...source.matchAll(/@InjectRepository\((\w+)\)/g)].map((match) => entities.get(match[1])?.table);
   return tables.filter((table) => TABLE_REFERENCE(table).test(source) || viaEntity.includes(table));
 }
 
@@ -126,7 +127,7 @@ describe('data access', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('gives every table exactly one owning repository, in one feature', () => {
+  it('gives every table exactly one owning repository, in the folder of its entity', () => {
     const tables = migrationTables();
     const entities = entityTables();
     expect(tables.length).toBeGreaterThan(10);
@@ -136,10 +137,16 @@ describe('data access', () => {
     }
     const wrong = [...owners].filter(([, files]) => files.length !== 1).map(([table, files]) => `${table}: ${files.join(', ') || 'none'}`);
     expect(wrong).toEqual([]);
+    // The entity (what the migrations are generated from) sits in its owner's folder.
+    const misplaced = [...entities.values()]
+      .filter(({ table, feature }) => owners.get(table)?.[0]?.split(/[\\/]/)[0] !== feature)
+      .map(({ table, feature }) => `${table}: entity in ${feature}/, owner ${owners.get(table)?.[0] ?? 'none'}`);
+    expect(entities.size).toBe(tables.length);
+    expect(misplaced).toEqual([]);
   });
 
   it('would report a table read outside its owner (the check itself)', () => {
-    const entities = new Map([['Device', 'devices']]);
+    const entities = new Map([['Device', { table: 'devices' }]]);
     expect(tablesOf('SELECT 1 FROM devices d JOIN "user_languages" l ON true', ['devices', 'user_languages', 'files'], entities)).toEqual([
       'devices',
       'user_languages',
