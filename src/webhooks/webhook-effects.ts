@@ -14,7 +14,7 @@ import { isCustomerFacing } from '../tickets/ticket.mapper';
 import { type Db, operatorMessagesOf, UnreadIndexService } from '../unread-index/unread-index.service';
 
 interface NotificationPayload {
-  data?: { item?: { type?: unknown; id?: unknown } & Record<string, unknown> };
+  data?: { item?: { type?: unknown; id?: unknown } };
 }
 
 // A push an event calls for: decided by the worker once the event's stream events are in the log,
@@ -31,20 +31,6 @@ export interface EventEffects {
 }
 
 const NOTHING: EventEffects = { events: [], pushes: [] };
-
-// The lists every mapper walks (`{ <name>: { <name>: [...] } }` in Intercom's objects): absent is
-// fine, anything but a list of objects is not an object the mappers can read.
-const LISTS = { conversation: ['conversation_parts', 'contacts', 'tags'], ticket: ['ticket_parts', 'contacts'] } as const;
-
-function hasReadableLists(item: Record<string, unknown>, names: readonly string[]): boolean {
-  return names.every((name) => {
-    const holder = item[name];
-    if (holder === undefined || holder === null) return true;
-    if (typeof holder !== 'object') return false;
-    const list = (holder as Record<string, unknown>)[name];
-    return list === undefined || (Array.isArray(list) && list.every((entry) => typeof entry === 'object' && entry !== null));
-  });
-}
 
 // What one recorded Intercom event does, inside the worker's transaction (db): the poll snapshot,
 // the unread index, the stream events and the pushes it calls for. No network call happens here.
@@ -77,12 +63,6 @@ export class WebhookEffects {
       // Identifiers only ("The *.deleted webhook topics send a minimal identification payload"):
       // every instance drops its snapshot, and the next read finds the conversation gone.
       await this.snapshots.invalidate(item.id);
-      return NOTHING;
-    }
-    if ((item.type === 'conversation' || item.type === 'ticket') && !hasReadableLists(item, LISTS[item.type])) {
-      // Signed, so Intercom's, but not in the shape we read (a retry would fail the same way):
-      // rather than a dead letter, every instance refetches the conversation on its next read.
-      if (item.type === 'conversation') await this.snapshots.invalidate(item.id);
       return NOTHING;
     }
     if (item.type === 'conversation' && topic.startsWith('conversation')) {
