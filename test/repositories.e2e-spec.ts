@@ -193,6 +193,17 @@ describe('Repositories against the migrated schema', () => {
     expect(await unread.isWarm(owner)).toBe(false);
     await unread.markWarm(owner);
     expect(await unread.isWarm(owner)).toBe(true);
+    // Counted with the rows the same statement inserted (and what was unread before, here and elsewhere).
+    const [counted, other] = [user('unread-counted'), user('unread-other')];
+    await unread.insertMessages(dataSource, [counted], 'c2', { partIds: ['q1'], createdAts: [5_000] });
+    const parts = { partIds: ['p1', 'p4'], createdAts: [1_000, 7_000] };
+    expect(await unread.insertMessagesCounted(dataSource, [counted, other], 'c1', parts)).toEqual(
+      expect.arrayContaining([
+        { user_id: counted, total: 3, unread_count: 2 },
+        { user_id: other, total: 2, unread_count: 2 },
+      ]),
+    );
+    expect(await unread.insertMessagesCounted(dataSource, [counted, other], 'c1', parts)).toEqual([]);
   });
 
   it('client messages: claimed once, completed, taken over, released', async () => {

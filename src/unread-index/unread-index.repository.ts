@@ -38,6 +38,34 @@ export class UnreadIndexRepository {
     );
   }
 
+  // insertMessages, then counts for the users whose unread count grew, in one statement: the
+  // counts read the rows as they were before it (a statement does not see its own inserts) plus
+  // the unread rows it inserted, all of them in this conversation.
+  insertMessagesCounted(
+    db: Db,
+    userIds: readonly string[],
+    conversationId: string,
+    messages: MessageColumns,
+  ): Promise<{ user_id: string; total: number; unread_count: number }[]> {
+    return db.query<{ user_id: string; total: number; unread_count: number }[]>(
+      `WITH added AS (
+         INSERT INTO unread_messages (user_id, conversation_id, part_id, created_at, read)
+         SELECT users.user_id, $2, messages.part_id, messages.created_at, messages.created_at / 1000 < COALESCE(reads.read_up_to / 1000, -1)
+         FROM unnest($1::varchar[]) AS users(user_id)
+         CROSS JOIN unnest($3::varchar[], $4::bigint[]) AS messages(part_id, created_at)
+         LEFT JOIN conversation_reads reads ON reads.user_id = users.user_id AND reads.conversation_id = $2
+         ON CONFLICT DO NOTHING
+         RETURNING user_id, read),
+       grew AS (SELECT user_id, count(*)::int AS added FROM added WHERE NOT read GROUP BY user_id)
+       SELECT grew.user_id,
+              grew.added + (SELECT count(*)::int FROM unread_messages messages WHERE messages.user_id = grew.user_id AND NOT messages.read) AS total,
+              grew.added + (SELECT count(*)::int FROM unread_messages messages
+                            WHERE messages.user_id = grew.user_id AND messages.conversation_id = $2 AND NOT messages.read) AS unread_count
+       FROM grew ORDER BY grew.user_id`,
+      [userIds, conversationId, messages.partIds, messages.createdAts],
+    );
+  }
+
   // Inserts or flips to read; whether anything unread became read.
   async markSeen(db: Db, userId: string, conversationId: string, messages: MessageColumns): Promise<boolean> {
     const rows = await db.query<{ was_unread: boolean }[]>(

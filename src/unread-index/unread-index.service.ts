@@ -63,6 +63,19 @@ export class UnreadIndexService {
     return [...new Set(rows.filter((row) => !row.read).map((row) => row.user_id))];
   }
 
+  // record() then changes() of the users whose count grew, in one round trip (webhook processing,
+  // where nothing else changes the index in between).
+  async recordAndCount(
+    db: Db,
+    userIds: readonly string[],
+    conversationId: string,
+    messages: readonly OperatorMessage[],
+  ): Promise<UnreadChange[]> {
+    if (userIds.length === 0 || messages.length === 0) return [];
+    const rows = await this.repository.insertMessagesCounted(db, userIds, conversationId, columns(messages));
+    return rows.map((row) => ({ userId: row.user_id, total: row.total, conversationId, unreadCount: row.unread_count }));
+  }
+
   // record() outside any transaction (a read of the conversation in Intercom).
   recordNow(userIds: readonly string[], conversationId: string, messages: readonly OperatorMessage[]): Promise<string[]> {
     return this.record(undefined, userIds, conversationId, messages);

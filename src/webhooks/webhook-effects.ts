@@ -11,7 +11,7 @@ import { conversationTrigger, type PushTrigger, ticketTrigger } from '../notific
 import { userIdsOf } from '../notifications/push-recipients';
 import { TicketStreamEvents } from '../tickets/ticket-stream-events';
 import { isCustomerFacing } from '../tickets/ticket.mapper';
-import { type Db, operatorMessagesOf, UnreadIndexService } from '../unread-index/unread-index.service';
+import { type Db, operatorMessagesOf, type UnreadChange, UnreadIndexService } from '../unread-index/unread-index.service';
 
 interface NotificationPayload {
   data?: { item?: { type?: unknown; id?: unknown } };
@@ -85,16 +85,23 @@ export class WebhookEffects {
     const change = await this.snapshots.applyFromWebhook(conversation);
     const userIds = await userIdsOf(db, conversation.contacts?.contacts ?? []);
     const events = await this.conversationEvents.forConversation(topic, conversation, change, userIds);
-    const changed = new Set(await this.unread.record(db, userIds, conversation.id, operatorMessagesOf(conversation)));
-    if (topic === 'conversation.user.replied') for (const userId of await this.markSeenByReply(db, conversation)) changed.add(userId);
+    const unreadChanges = await this.unreadChanges(topic, conversation, userIds, db);
     // A broadcast the customer never answered is not theirs to be told about (isShownToCustomer).
     if (!isShownToCustomer(conversation)) return NOTHING;
-    for (const unread of await this.unread.changes(db, [...changed], conversation.id)) {
-      const { userId, ...payload } = unread;
-      events.push({ userId, type: 'unread.changed', payload });
-    }
+    for (const { userId, ...payload } of unreadChanges) events.push({ userId, type: 'unread.changed', payload });
     const trigger = conversationTrigger(topic, conversation, this.config.intercom.adminId, this.config.push.previewLength);
     return { events, pushes: trigger ? [{ userIds, trigger }] : [] };
+  }
+
+  // The unread index after the conversation's operator messages are recorded: the new numbers of
+  // each user whose count changed. One round trip, unless the user replied (their reply also
+  // marks what came before it read, and the numbers are read after both).
+  private async unreadChanges(topic: string, conversation: IntercomConversation, userIds: string[], db: Db): Promise<UnreadChange[]> {
+    const messages = operatorMessagesOf(conversation);
+    if (topic !== 'conversation.user.replied') return this.unread.recordAndCount(db, userIds, conversation.id, messages);
+    const changed = new Set(await this.unread.record(db, userIds, conversation.id, messages));
+    for (const userId of await this.markSeenByReply(db, conversation)) changed.add(userId);
+    return this.unread.changes(db, [...changed], conversation.id);
   }
 
   // A user who replied (from any device or the Messenger) has read what came before the reply.
