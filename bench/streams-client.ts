@@ -4,6 +4,7 @@
 // arrive over IPC (see bench/streams.ts).
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, type ClientRequest, Agent } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 
 interface Session {
@@ -166,6 +167,9 @@ async function webhooks(command: Extract<Command, { cmd: 'webhooks' }>): Promise
       request.once('error', () => resolve());
       request.end(body);
     });
+  // This process's own stalls delay the acks it times (10,000 sockets' heartbeats arrive together).
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const start = performance.now();
   const pending: Promise<void>[] = [];
   for (let index = 0; index < count; index += 1) {
@@ -175,6 +179,7 @@ async function webhooks(command: Extract<Command, { cmd: 'webhooks' }>): Promise
     pending.push(send(index, due));
   }
   await Promise.all(pending);
+  loop.disable();
   // Drain: every acknowledged webhook's event has arrived, or 30 s passed.
   for (const until = performance.now() + 30_000; performance.now() < until;) {
     if ([...acks.keys()].every((partId) => arrivals.has(partId))) break;
@@ -189,6 +194,7 @@ async function webhooks(command: Extract<Command, { cmd: 'webhooks' }>): Promise
     delivery: quantiles(delivery),
     delivered: delivery.length,
     missing: acks.size - delivery.length,
+    clientLoop: { p99: Math.round(loop.percentile(99) / 1e5) / 10, max: Math.round(loop.max / 1e5) / 10 },
   };
 }
 

@@ -102,6 +102,7 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
     );
     // 7. Operator replies to the streams' users at 200/s: event arrival timed from each webhook's ack.
     await ask('gc');
+    await ask('loop-reset');
     if (process.env.BENCH_PROFILE) await ask('profile-start');
     const live = await command<{
       sent: number;
@@ -110,6 +111,7 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
       delivery: { p50: number; p99: number; max: number };
       delivered: number;
       missing: number;
+      clientLoop: { p99: number; max: number };
     }>(client, {
       cmd: 'webhooks',
       base: context.base,
@@ -120,6 +122,7 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
       run: `r${Date.now()}`,
     });
     if (process.env.BENCH_PROFILE) await ask('profile-stop:stream-webhook');
+    const serverLoop = await ask<{ p50: number; p99: number; max: number }>('loop');
     row(
       `webhook → event on its stream, from the ack (ms) p50 / p99 / max: 200 webhooks/s, ${held} streams open`,
       `${live.delivery.p50} / ${live.delivery.p99} / ${live.delivery.max}`,
@@ -134,6 +137,15 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
       `${context.webhookAckP99WithoutLog} inbox row alone (the webhook phase above), ${live.non2xx} non-2xx`,
       `${ackRatio.toFixed(2)}× (target ≤ 1.5×)`,
       verdict(ackRatio <= 1.5 && live.non2xx === 0),
+    );
+    // The acks are timed by the stream client, which also reads 10,000 streams (the baseline's
+    // load generator holds no stream): a stall on either side counts against the ack.
+    row(
+      'event-loop delay during the stream webhook run (ms): server p99 / max, stream client p99 / max',
+      `${serverLoop.p99} / ${serverLoop.max}, ${live.clientLoop.p99} / ${live.clientLoop.max}`,
+      '',
+      '',
+      'info',
     );
     await command(client, { cmd: 'close' });
 
