@@ -16,7 +16,13 @@ import { MetricsService } from './metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerMiniApp } from './tma/tma-static';
 import { routeBodyLimit } from './common/route-body-limit';
-import { clientErrorHandler, frameworkErrors, multipartOnlyWhereTaken, uriLengthCap } from './common/http-layer';
+import {
+  clientErrorHandler,
+  closeSocketsAtRequestLimit,
+  frameworkErrors,
+  multipartOnlyWhereTaken,
+  uriLengthCap,
+} from './common/http-layer';
 import { registerJsonBodies } from './common/json-body';
 import { sessionBeforeBody } from './auth/session-before-body';
 import { authPerIp } from './auth/auth-ip-limit';
@@ -66,6 +72,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.server.maxConnections = config.http.maxConnections;
+  closeSocketsAtRequestLimit(fastify.server, config.http.maxRequestsPerSocket);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

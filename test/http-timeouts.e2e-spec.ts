@@ -125,4 +125,22 @@ describe('HTTP timeouts and connection bounds (#15 item 2)', () => {
     await idle.closed;
     expect(idle.received()).toMatch(/^HTTP\/1\.1 200 /);
   });
+
+  it('closes the socket after the answer that reached MAX_REQUESTS_PER_SOCKET, so a client ignoring Connection: close reconnects instead of getting 503s', async () => {
+    const { hostname, port } = new URL(testApp.url);
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => undefined);
+    let received = '';
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const answers = () => received.match(/HTTP\/1\.1 \d{3}/g) ?? [];
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('utf8');
+      // Like autocannon: the next request as soon as an answer is complete, whatever its Connection header.
+      if (answers().length < 4 && received.endsWith('}') && socket.writable)
+        socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    });
+    socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await closed;
+    expect(answers()).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
+  });
 });
