@@ -186,8 +186,6 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MIN: '100000000',
       RATE_LIMIT_POLL_PER_MIN: '100000000',
       INTERCOM_USER_CALLS_PER_MIN: '100000000',
-      // The stream phases hold 10,000 streams on this one instance (the default cap is 5,000).
-      MAX_CONNECTIONS: '20000',
       // The emulator is not Intercom: let the snapshot-memory phase load 10k conversations quickly.
       INTERCOM_RATE_LIMIT_PER_MIN: '6000000',
     },

@@ -311,7 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       connectionTimeoutMs: read.int('CONNECTION_TIMEOUT_MS', 60_000, { min: 1000, max: 3_600_000 }),
       keepAliveTimeoutMs: read.int('KEEP_ALIVE_TIMEOUT_MS', 72_000, { min: 1000, max: 600_000 }),
       maxRequestsPerSocket: read.int('MAX_REQUESTS_PER_SOCKET', 1000, { min: 0, max: 1_000_000 }),
-      maxConnections: read.int('MAX_CONNECTIONS', 5000, { min: 10, max: 1_000_000 }),
+      maxConnections: read.int('MAX_CONNECTIONS', 20_000, { min: 10, max: 1_000_000 }),
     },
     json: {
       maxDepth: read.int('JSON_MAX_DEPTH', 32, { min: 4, max: 256 }),
