@@ -30,7 +30,7 @@ export interface LoadResult {
   latency: { p50: number; p90: number; p99: number; max: number };
 }
 
-const spec = JSON.parse(process.argv[2]) as LoadSpec;
+let spec = (process.send ? {} : JSON.parse(process.argv[2])) as LoadSpec;
 
 function webhookRequest(secret: string): { method: 'POST'; body: string; headers: Record<string, string> } {
   const body = JSON.stringify({
@@ -71,7 +71,7 @@ function throughput(): Promise<LoadResult> {
         });
       },
     );
-    process.once('SIGINT', () => instance.stop());
+    if (!process.send) process.once('SIGINT', () => instance.stop());
   });
 }
 
@@ -130,9 +130,19 @@ async function fixedRate(rate: number): Promise<LoadResult> {
   };
 }
 
-(spec.rate ? fixedRate(spec.rate) : throughput())
-  .then((result) => process.stdout.write(JSON.stringify(result)))
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
+// Forked with an IPC channel (bench/run.ts's paired windows): one process serves many short loads,
+// each spec a message, each result the answer, so alternating windows pay no process start-up.
+if (process.send) {
+  process.on('message', (message: LoadSpec) => {
+    spec = message;
+    void (spec.rate ? fixedRate(spec.rate) : throughput()).then((result) => process.send!(result));
   });
+  process.send('ready');
+} else {
+  (spec.rate ? fixedRate(spec.rate) : throughput())
+    .then((result) => process.stdout.write(JSON.stringify(result)))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

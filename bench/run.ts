@@ -1,7 +1,7 @@
 // `npm run bench`: the real app (production mode, compiled JS, embedded Postgres, the Intercom
 // emulator) under autocannon; prints every target of the performance issue beside its baseline.
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -15,18 +15,23 @@ const ROOT = join(__dirname, '..');
 // BENCH_ONLY=streams: the stream phases (5-8) and the webhook phase they are compared with, after
 // one bare/poll pair and no snapshot warm-up, to iterate on them in about two minutes.
 const STREAMS_ONLY = process.env.BENCH_ONLY === 'streams';
+// BENCH_ONLY=metrics: the metrics phase (2b) alone, after one bare/poll pair and no snapshot warm-up.
+const METRICS_ONLY = process.env.BENCH_ONLY === 'metrics';
+const QUICK = STREAMS_ONLY || METRICS_ONLY;
 const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const CONNECTIONS = 50;
 // The webhook phase: 200 signed webhooks a second for this long (4,000 requests by default).
 const WEBHOOK_DURATION = Number(process.env.BENCH_WEBHOOK_DURATION ?? 20);
 // Bare and poll runs alternate this many times (see the throughput phase).
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (STREAMS_ONLY ? 1 : 5));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 5));
 // The metrics phase: poll with metrics on and off alternate this many times, this long each.
-const METRICS_ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? ROUNDS);
-const METRICS_DURATION = Number(process.env.BENCH_METRICS_DURATION ?? DURATION);
+// Many short windows, not a few long runs: adjacent 2-second windows see the same machine, and
+// 20 pairs let the median shrug off the windows another process disturbed.
+const METRICS_ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 20);
+const METRICS_DURATION = Number(process.env.BENCH_METRICS_DURATION ?? 2);
 const FRESHNESS_MS = 3000;
 const CLIENT_POLL_INTERVAL_MS = 1000;
-const SNAPSHOTS = Number(process.env.BENCH_SNAPSHOTS ?? (STREAMS_ONLY ? 0 : 10_000));
+const SNAPSHOTS = Number(process.env.BENCH_SNAPSHOTS ?? (QUICK ? 0 : 10_000));
 // How the production image runs node (npm start, Dockerfile): its environment (glibc malloc
 // tunables) and flags; BENCH_NODE_FLAGS to experiment with the flags.
 const PRODUCTION = productionStart();
@@ -65,6 +70,29 @@ function load(spec: Record<string, unknown>): Promise<LoadResult> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`load exited ${code}`))));
   });
+}
+
+// bench/load.ts kept running, for many short loads in a row.
+async function loadWorker(): Promise<{ run(spec: Record<string, unknown>): Promise<LoadResult>; close(): void }> {
+  const child = fork(join(__dirname, 'load.ts'), [], {
+    cwd: ROOT,
+    execArgv: ['-r', '@swc-node/register'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise((resolve) => child.once('message', resolve));
+  return {
+    run: (spec) =>
+      new Promise((resolve, reject) => {
+        const exited = (code: number | null) => reject(new Error(`load exited ${code}`));
+        child.once('exit', exited);
+        child.once('message', (result) => {
+          child.off('exit', exited);
+          resolve(result as LoadResult);
+        });
+        child.send(spec);
+      }),
+    close: () => child.kill(),
+  };
 }
 
 // Several runs of one load as one: mean throughput, the worst run's latencies, all errors.
@@ -356,42 +384,54 @@ async function main(): Promise<void> {
       intercomCalls <= windows ? 'MET' : 'MISSED',
     );
 
-    // BENCH_ONLY=streams skips these two (docs/benchmarks.md › Method).
+    // BENCH_ONLY=streams skips the metrics and freshness phases (docs/benchmarks.md › Method).
     if (!STREAMS_ONLY) {
       // 2b. What metrics cost a poll: two fresh twins of the app in the same process, alike but for
-      // METRICS_PORT=0, poll runs alternating off/on, each on run compared with the off run just before it.
+      // METRICS_PORT=0, poll runs alternating off/on, each on run compared with the off run beside it.
       await ask(server, 'metrics-twins-start');
       const offPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOffPort}`);
       const onPollUrl = pollUrl.replace(base, `http://127.0.0.1:${metricsOnPort}`);
       for (const url of [offPollUrl, onPollUrl]) await load({ url, connections: CONNECTIONS, duration: 3, headers: auth }); // warm-up
       const metricsRuns: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
-      const metricsCpu: { on: number[]; off: number[] } = { on: [], off: [] };
-      for (let round = 0; round < METRICS_ROUNDS; round += 1) {
-        for (const [kind, url] of [
-          ['off', offPollUrl],
-          ['on', onPollUrl],
-        ] as const) {
-          const before = await ask<number>(server, 'cpu');
-          const result = await load({ url, connections: CONNECTIONS, duration: METRICS_DURATION, headers: auth });
-          metricsCpu[kind].push(((await ask<number>(server, 'cpu')) - before) / result.total);
-          metricsRuns[kind].push(result);
+      const metricsCpu = { on: 0, off: 0 };
+      // One load generator for all the windows (bench/load.ts over IPC): no process start between them.
+      const generator = await loadWorker();
+      try {
+        // Off then on in even rounds, on then off in odd ones: a drift within a round favours neither.
+        for (let round = 0; round < METRICS_ROUNDS; round += 1) {
+          const order = [
+            ['off', offPollUrl],
+            ['on', onPollUrl],
+          ] as const;
+          for (const [kind, url] of round % 2 ? [...order].reverse() : order) {
+            const profiled = Boolean(process.env.BENCH_PROFILE) && round === 0;
+            if (profiled) await ask(server, 'profile-start');
+            const before = await ask<number>(server, 'cpu');
+            const result = await generator.run({ url, connections: CONNECTIONS, duration: METRICS_DURATION, headers: auth });
+            metricsCpu[kind] += (await ask<number>(server, 'cpu')) - before;
+            if (profiled) await ask(server, `profile-stop:metrics-${kind}`);
+            metricsRuns[kind].push(result);
+          }
         }
+      } finally {
+        generator.close();
       }
       const metricsPairs = metricsRuns.on.map((run, index) => run.requestsPerSecond / metricsRuns.off[index].requestsPerSecond);
       const metricsRatio = median(metricsPairs);
       const [metricsOn, metricsOff] = [combine(metricsRuns.on), combine(metricsRuns.off)];
+      const sortedPairs = [...metricsPairs].sort((left, right) => left - right);
       row(
-        `poll throughput with metrics on (req/s, ${METRICS_ROUNDS} runs of ${METRICS_DURATION} s, each after a METRICS_PORT=0 run)`,
+        `poll throughput with metrics on (req/s, ${METRICS_ROUNDS} windows of ${METRICS_DURATION} s, each beside a METRICS_PORT=0 window)`,
         Math.round(metricsOn.requestsPerSecond),
         `metrics off ${Math.round(metricsOff.requestsPerSecond)}`,
-        `${metricsRatio.toFixed(3)}× median of pairs [${metricsPairs.map((pair) => pair.toFixed(3)).join(' ')}] (target ≥ 0.97)`,
+        `${metricsRatio.toFixed(3)}× median of pairs (quartiles ${sortedPairs[Math.floor(sortedPairs.length / 4)].toFixed(3)}–${sortedPairs[Math.floor((sortedPairs.length * 3) / 4)].toFixed(3)}), ${(metricsOn.requestsPerSecond / metricsOff.requestsPerSecond).toFixed(3)}× of means (target ≥ 0.97)`,
         metricsRatio >= 0.97 && metricsOn.non2xx + metricsOn.errors === 0 ? 'MET' : 'MISSED',
       );
       row(
-        'server CPU per poll, metrics on / off (µs, median of runs)',
-        `on ${median(metricsCpu.on).toFixed(1)}`,
-        `off ${median(metricsCpu.off).toFixed(1)}`,
-        `+${(median(metricsCpu.on) - median(metricsCpu.off)).toFixed(1)} µs`,
+        'server CPU per poll, metrics on / off (µs, all windows)',
+        `on ${(metricsCpu.on / metricsOn.total).toFixed(1)}`,
+        `off ${(metricsCpu.off / metricsOff.total).toFixed(1)}`,
+        `+${(metricsCpu.on / metricsOn.total - metricsCpu.off / metricsOff.total).toFixed(1)} µs`,
         'info',
       );
       const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
@@ -400,7 +440,8 @@ async function main(): Promise<void> {
           await scrape.text(),
         );
       row('polls counted on /metrics (all phases)', pollSeries?.[1] ?? 'none', '', 'http_request_duration_seconds_count', 'info');
-
+    }
+    if (!QUICK) {
       // 3. Freshness: a client polling every second sees an operator reply how soon after the webhook?
       const delays: number[] = [];
       for (let round = 0; round < 5; round += 1) {
@@ -445,59 +486,62 @@ async function main(): Promise<void> {
       );
     }
 
-    // 4. Webhook acknowledgement at 200 req/s.
-    // Each phase starts clean: a warm-up, and the previous phase's garbage collected.
-    await load({
-      url: `${base}/webhooks/intercom`,
-      connections: 10,
-      duration: 3,
-      rate: 200,
-      webhookSecret: secrets.INTERCOM_CLIENT_SECRET,
-    });
-    await ask(server, 'gc');
-    await ask(server, 'loop-reset');
-    if (process.env.BENCH_PROFILE) await ask(server, 'profile-start');
-    const webhooks = await load({
-      url: `${base}/webhooks/intercom`,
-      connections: 10,
-      duration: WEBHOOK_DURATION,
-      rate: 200,
-      webhookSecret: secrets.INTERCOM_CLIENT_SECRET,
-    });
-    row(
-      'webhook ack latency p50 / p90 / p99 (ms): 200 req/s evenly spaced, timed from each due time',
-      `${webhooks.latency.p50} / ${webhooks.latency.p90} / ${webhooks.latency.p99} (max ${webhooks.latency.max})`,
-      `${webhooks.total} sent at ${Math.round(webhooks.requestsPerSecond)} req/s, ${webhooks.non2xx} non-2xx`,
-      'target p99 ≤ 20',
-      webhooks.latency.p99 <= 20 && webhooks.non2xx === 0 ? 'MET' : 'MISSED',
-    );
-    if (process.env.BENCH_PROFILE) await ask(server, 'profile-stop:webhook');
-    const loop = await ask<{ p50: number; p99: number; max: number }>(server, 'loop');
-    row('server event-loop delay during the webhook run (ms)', `p50 ${loop.p50} / p99 ${loop.p99} / max ${loop.max}`, '', '', 'info');
+    // BENCH_ONLY=metrics stops here.
+    if (!METRICS_ONLY) {
+      // 4. Webhook acknowledgement at 200 req/s.
+      // Each phase starts clean: a warm-up, and the previous phase's garbage collected.
+      await load({
+        url: `${base}/webhooks/intercom`,
+        connections: 10,
+        duration: 3,
+        rate: 200,
+        webhookSecret: secrets.INTERCOM_CLIENT_SECRET,
+      });
+      await ask(server, 'gc');
+      await ask(server, 'loop-reset');
+      if (process.env.BENCH_PROFILE) await ask(server, 'profile-start');
+      const webhooks = await load({
+        url: `${base}/webhooks/intercom`,
+        connections: 10,
+        duration: WEBHOOK_DURATION,
+        rate: 200,
+        webhookSecret: secrets.INTERCOM_CLIENT_SECRET,
+      });
+      row(
+        'webhook ack latency p50 / p90 / p99 (ms): 200 req/s evenly spaced, timed from each due time',
+        `${webhooks.latency.p50} / ${webhooks.latency.p90} / ${webhooks.latency.p99} (max ${webhooks.latency.max})`,
+        `${webhooks.total} sent at ${Math.round(webhooks.requestsPerSecond)} req/s, ${webhooks.non2xx} non-2xx`,
+        'target p99 ≤ 20',
+        webhooks.latency.p99 <= 20 && webhooks.non2xx === 0 ? 'MET' : 'MISSED',
+      );
+      if (process.env.BENCH_PROFILE) await ask(server, 'profile-stop:webhook');
+      const loop = await ask<{ p50: number; p99: number; max: number }>(server, 'loop');
+      row('server event-loop delay during the webhook run (ms)', `p50 ${loop.p50} / p99 ${loop.p99} / max ${loop.max}`, '', '', 'info');
 
-    // 5.–8. Realtime streams (bench/streams.ts).
-    await streamPhases({
-      server,
-      base,
-      databaseUrl: postgres.url,
-      session: { secret: secrets.SESSION_JWT_SECRET, issuer: 'support-bff', audience: 'support-bff:session' },
-      intercomClientSecret: secrets.INTERCOM_CLIENT_SECRET,
-      ask: (message) => ask(server, message),
-      rssMb: () => rssMb(server.pid!).rss,
-      row,
-      pollRatio: async () => {
-        const bareRun = await load({
-          url: `http://127.0.0.1:${barePort}/bare`,
-          connections: CONNECTIONS,
-          duration: DURATION,
-          headers: auth,
-        });
-        const pollRun = await load({ url: pollUrl, connections: CONNECTIONS, duration: DURATION, headers: auth });
-        return pollRun.requestsPerSecond / bareRun.requestsPerSecond;
-      },
-      pollRatioWithoutStreams: ratio,
-      webhookAckP99WithoutLog: webhooks.latency.p99,
-    });
+      // 5.–8. Realtime streams (bench/streams.ts).
+      await streamPhases({
+        server,
+        base,
+        databaseUrl: postgres.url,
+        session: { secret: secrets.SESSION_JWT_SECRET, issuer: 'support-bff', audience: 'support-bff:session' },
+        intercomClientSecret: secrets.INTERCOM_CLIENT_SECRET,
+        ask: (message) => ask(server, message),
+        rssMb: () => rssMb(server.pid!).rss,
+        row,
+        pollRatio: async () => {
+          const bareRun = await load({
+            url: `http://127.0.0.1:${barePort}/bare`,
+            connections: CONNECTIONS,
+            duration: DURATION,
+            headers: auth,
+          });
+          const pollRun = await load({ url: pollUrl, connections: CONNECTIONS, duration: DURATION, headers: auth });
+          return pollRun.requestsPerSecond / bareRun.requestsPerSecond;
+        },
+        pollRatioWithoutStreams: ratio,
+        webhookAckP99WithoutLog: webhooks.latency.p99,
+      });
+    }
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
@@ -513,8 +557,9 @@ async function main(): Promise<void> {
     `\n${format(header)}\n${format(header.map((_, column) => '-'.repeat(Math.max(widths[column], header[column].length))))}\n${rows.map(format).join('\n')}\n`,
   );
   if (process.env.BENCH_PROFILE) {
-    for (const phase of ['bare', 'poll', 'webhook', 'stream-webhook']) {
+    for (const phase of ['bare', 'poll', 'metrics-off', 'metrics-on', 'webhook', 'stream-webhook']) {
       const file = join(profileDir, `${phase}.cpuprofile`);
+      if (!existsSync(file)) continue; // a phase this run skipped (BENCH_ONLY)
       process.stdout.write(`\nCPU profile of the server during the ${phase} run, top self time (${file}):\n`);
       for (const entry of topEntries(file)) process.stdout.write(`  ${String(entry.selfPercent).padStart(5)}%  ${entry.name}\n`);
     }
