@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { PeriodicTask } from '../common/periodic-task';
 import { EventsRepository } from './events.repository';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
@@ -12,7 +13,7 @@ const PRUNE_BATCH = 5000;
 @Injectable()
 export class UserEventRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('UserEventRetention');
-  private timer: NodeJS.Timeout | undefined;
+  private readonly task = new PeriodicTask('Event log pruning', PRUNE_INTERVAL_MS, () => this.pruneLogged(), this.logger);
 
   constructor(
     private readonly repository: EventsRepository,
@@ -20,11 +21,11 @@ export class UserEventRetention implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.pruneLogged(), PRUNE_INTERVAL_MS).unref();
+    this.task.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   // Returns how many events were deleted.
@@ -40,11 +41,7 @@ export class UserEventRetention implements OnApplicationBootstrap, OnApplication
   }
 
   private async pruneLogged(): Promise<void> {
-    try {
-      const deleted = await this.prune();
-      if (deleted > 0) this.logger.log({ deleted }, 'Pruned the event log');
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Event log pruning failed');
-    }
+    const deleted = await this.prune();
+    if (deleted > 0) this.logger.log({ deleted }, 'Pruned the event log');
   }
 }

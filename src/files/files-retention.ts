@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { PeriodicTask } from '../common/periodic-task';
 import { FilesRepository } from './files.repository';
 import { OBJECT_STORAGE, type ObjectStorage } from './storage/object-storage';
 
@@ -17,7 +18,7 @@ const DELETE_CONCURRENCY = 8;
 @Injectable()
 export class FilesRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('FilesRetention');
-  private timer: NodeJS.Timeout | undefined;
+  private readonly task = new PeriodicTask('Expired upload sweep', SWEEP_INTERVAL_MS, () => this.sweepLogged(), this.logger);
 
   constructor(
     private readonly repository: FilesRepository,
@@ -26,11 +27,11 @@ export class FilesRetention implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweepLogged(), SWEEP_INTERVAL_MS).unref();
+    this.task.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   // Returns how many files were deleted.
@@ -63,11 +64,7 @@ export class FilesRetention implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async sweepLogged(): Promise<void> {
-    try {
-      const deleted = await this.sweep();
-      if (deleted > 0) this.logger.log({ deleted }, 'Deleted uploads never attached to a message');
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Expired upload sweep failed');
-    }
+    const deleted = await this.sweep();
+    if (deleted > 0) this.logger.log({ deleted }, 'Deleted uploads never attached to a message');
   }
 }

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { PeriodicTask } from '../common/periodic-task';
 import { DEVICE_PLATFORMS } from '../devices/device.entity';
 import { DevicesService } from '../devices/devices.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -24,7 +25,7 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
   private readonly queue: string[] = [];
   private active = 0;
   private readonly idleWaiters: (() => void)[] = [];
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeper: PeriodicTask | undefined;
   private stopped = false;
 
   constructor(
@@ -40,14 +41,15 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
   onApplicationBootstrap(): void {
     // Instances that only acknowledge webhooks (WEBHOOK_WORKERS=0) send nothing either.
     if (this.config.webhooks.workers === 0) return;
-    this.sweepTimer = setInterval(() => void this.sweep(), this.config.push.sweepIntervalMs).unref();
+    this.sweeper = new PeriodicTask('Push sweep', this.config.push.sweepIntervalMs, () => this.sweep(), this.logger);
+    this.sweeper.start();
   }
 
   // In-flight sends finish (bounded by the senders' timeouts); queued ones stay claimed in the
   // table and are taken over by a sweeper once their claim runs out.
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.sweepTimer);
+    await this.sweeper?.stop();
     this.queue.length = 0;
     await this.idle();
   }
@@ -67,19 +69,15 @@ export class PushDispatcherService implements OnApplicationBootstrap, BeforeAppl
 
   // Claims deliveries whose claim ran out (their instance died between deciding and finishing).
   async sweep(): Promise<void> {
-    try {
-      const rows = await this.repository.claimExpired(this.config.push.deliveryLeaseMs, SWEEP_BATCH);
-      for (const row of rows) {
-        if (row.claims > this.config.push.maxClaims) {
-          this.logger.error({ deliveryId: row.id, claims: row.claims }, 'Push given up after repeated take-overs');
-          await this.finish(String(row.id), 'failed');
-        } else {
-          this.logger.warn({ deliveryId: row.id, claims: row.claims }, 'Taking over a push whose sender did not finish');
-          this.enqueue([String(row.id)]);
-        }
+    const rows = await this.repository.claimExpired(this.config.push.deliveryLeaseMs, SWEEP_BATCH);
+    for (const row of rows) {
+      if (row.claims > this.config.push.maxClaims) {
+        this.logger.error({ deliveryId: row.id, claims: row.claims }, 'Push given up after repeated take-overs');
+        await this.finish(String(row.id), 'failed');
+      } else {
+        this.logger.warn({ deliveryId: row.id, claims: row.claims }, 'Taking over a push whose sender did not finish');
+        this.enqueue([String(row.id)]);
       }
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Push sweep failed');
     }
   }
 
