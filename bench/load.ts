@@ -20,6 +20,10 @@ interface LoadSpec {
   // Signed Intercom webhooks, a fresh notification id per request: `conversation.admin.noted`
   // events, so every acknowledgement includes the durable insert (then processing: no push).
   webhookSecret?: string;
+  // With webhookSecret: operator replies (`conversation.admin.replied`) to the stream phase's users
+  // instead, request i to user i % users, and each ack's time on the machine's shared clock
+  // (performance.timeOrigin + performance.now(), comparable across processes) in `acks`.
+  replies?: { users: number; run: string };
 }
 
 export interface LoadResult {
@@ -28,6 +32,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   latency: { p50: number; p90: number; p99: number; max: number };
+  // With `replies`: [part id, acknowledged at (shared clock, ms)] of each 2xx ack.
+  acks?: [string, number][];
 }
 
 let spec = (process.send ? {} : JSON.parse(process.argv[2])) as LoadSpec;
@@ -46,6 +52,51 @@ function webhookRequest(secret: string): { method: 'POST'; body: string; headers
   });
   const signature = `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`;
   return { method: 'POST' as const, body, headers: { 'content-type': 'application/json', 'x-hub-signature': signature } };
+}
+
+// The stream phase's user ids, as bench/streams-client.ts opens their streams.
+const streamUserId = (index: number): string => `bench-stream-${index}`;
+
+// An operator reply to user i % users, its part id naming it (the stream client matches arrivals by it).
+function replyRequest(secret: string, index: number, replies: { users: number; run: string }) {
+  const user = index % replies.users;
+  const partId = `bench-${replies.run}-${index}`;
+  const now = Math.floor(Date.now() / 1000);
+  const body = JSON.stringify({
+    type: 'notification_event',
+    id: `notif_${partId}`,
+    topic: 'conversation.admin.replied',
+    app_id: 'bench',
+    created_at: now,
+    data: {
+      type: 'notification_event_data',
+      item: {
+        type: 'conversation',
+        id: String(3_000_000 + user),
+        state: 'open',
+        created_at: now - 60,
+        updated_at: now,
+        contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: `bench-contact-${user}`, external_id: streamUserId(user) }] },
+        conversation_parts: {
+          type: 'conversation_part.list',
+          conversation_parts: [
+            {
+              type: 'conversation_part',
+              id: partId,
+              part_type: 'comment',
+              body: '<p>Thanks for waiting: your card is unblocked and ready to use again.</p>',
+              created_at: now,
+              updated_at: now,
+              author: { type: 'admin', id: '1', name: 'Anna' },
+              attachments: [],
+            },
+          ],
+        },
+      },
+    },
+  });
+  const signature = `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`;
+  return { method: 'POST' as const, body, partId, headers: { 'content-type': 'application/json', 'x-hub-signature': signature } };
 }
 
 function throughput(): Promise<LoadResult> {
@@ -85,19 +136,24 @@ async function fixedRate(rate: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
-  const send = (due: number) =>
+  const acks: [string, number][] = [];
+  const send = (due: number, index: number) =>
     new Promise<void>((resolve) => {
-      const { method, body, headers } = spec.webhookSecret
-        ? webhookRequest(spec.webhookSecret)
-        : { method: 'GET', body: '', headers: {} as Record<string, string> };
+      const { method, body, headers, partId } = spec.webhookSecret
+        ? spec.replies
+          ? replyRequest(spec.webhookSecret, index, spec.replies)
+          : { ...webhookRequest(spec.webhookSecret), partId: undefined }
+        : { method: 'GET', body: '', headers: {} as Record<string, string>, partId: undefined };
       const request = httpRequest(
         spec.url,
         { method, agent, headers: { ...spec.headers, ...headers, 'content-length': Buffer.byteLength(body) } },
         (response) => {
           response.resume();
           response.once('end', () => {
-            latencies.push(performance.now() - due);
+            const now = performance.now();
+            latencies.push(now - due);
             if (response.statusCode! < 200 || response.statusCode! >= 300) non2xx += 1;
+            else if (partId) acks.push([partId, performance.timeOrigin + now]);
             resolve();
           });
         },
@@ -114,7 +170,7 @@ async function fixedRate(rate: number): Promise<LoadResult> {
     const due = start + index * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(send(due));
+    pending.push(send(due, index));
   }
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
@@ -127,6 +183,7 @@ async function fixedRate(rate: number): Promise<LoadResult> {
     non2xx,
     errors,
     latency: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) },
+    acks: spec.replies ? acks : undefined,
   };
 }
 

@@ -1,9 +1,8 @@
 // The stream side of `npm run bench`, in its own process (its CPU is not the server's): holds N
-// SSE connections of N users, sends signed operator-reply webhooks at a fixed rate to those users
-// and times each event's arrival from its webhook's acknowledgement, and times replays. Commands
-// arrive over IPC (see bench/streams.ts).
-import { createHmac } from 'node:crypto';
-import { request as httpRequest, type ClientRequest, Agent } from 'node:http';
+// SSE connections of N users and records when each operator reply's event arrives, on the clock
+// the webhook sender (bench/load.ts, another process) records its acks on; times replays.
+// Commands arrive over IPC (see bench/streams.ts).
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
 
@@ -15,13 +14,17 @@ interface Session {
 
 type Command =
   | { cmd: 'open'; base: string; count: number; session: Session }
-  | { cmd: 'webhooks'; base: string; rate: number; duration: number; secret: string; users: number; run: string }
+  | { cmd: 'watch-start' }
+  | { cmd: 'arrivals'; partIds: string[] }
   | { cmd: 'replay'; base: string; userId: string; lastEventId: number; expected: number; session: Session }
   | { cmd: 'close' };
 
 const streams: ClientRequest[] = [];
-// Part id → when its event arrived on a stream (performance.now()).
+// Part id → when its event arrived on a stream, on the clock every process of the machine shares
+// (performance.timeOrigin + performance.now(), ms): the sender's acks are on it too.
 const arrivals = new Map<string, number>();
+// This process's own stalls delay the arrivals it times (10,000 sockets' heartbeats arrive together).
+const loop = monitorEventLoopDelay({ resolution: 1 });
 const userId = (index: number): string => `bench-stream-${index}`;
 
 async function token(session: Session, subject: string): Promise<string> {
@@ -56,7 +59,7 @@ function recordArrival(block: string): void {
   const data = block.split('\n').find((line) => line.startsWith('data: '));
   if (!data) return;
   const message = (JSON.parse(data.slice(6)) as { message?: { id?: string } }).message;
-  if (message?.id) arrivals.set(message.id, performance.now());
+  if (message?.id) arrivals.set(message.id, performance.timeOrigin + performance.now());
 }
 
 function openStream(url: string, bearer: string, onBlock: (block: string) => void, onFirstByte?: () => void): Promise<ClientRequest> {
@@ -88,114 +91,13 @@ async function open(command: Extract<Command, { cmd: 'open' }>): Promise<{ opene
   return { opened: streams.length };
 }
 
-function quantiles(values: number[]): { p50: number; p99: number; max: number } {
-  const sorted = [...values].sort((left, right) => left - right);
-  const at = (quantile: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * quantile))] ?? NaN) * 10) / 10;
-  return { p50: at(0.5), p99: at(0.99), max: at(1) };
-}
-
-function replyWebhook(index: number, users: number, run: string): { body: string; partId: string } {
-  const user = index % users;
-  const partId = `bench-${run}-${index}`;
-  const now = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({
-    type: 'notification_event',
-    id: `notif_${partId}`,
-    topic: 'conversation.admin.replied',
-    app_id: 'bench',
-    created_at: now,
-    data: {
-      type: 'notification_event_data',
-      item: {
-        type: 'conversation',
-        id: String(3_000_000 + user),
-        state: 'open',
-        created_at: now - 60,
-        updated_at: now,
-        contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: `bench-contact-${user}`, external_id: userId(user) }] },
-        conversation_parts: {
-          type: 'conversation_part.list',
-          conversation_parts: [
-            {
-              type: 'conversation_part',
-              id: partId,
-              part_type: 'comment',
-              body: '<p>Thanks for waiting: your card is unblocked and ready to use again.</p>',
-              created_at: now,
-              updated_at: now,
-              author: { type: 'admin', id: '1', name: 'Anna' },
-              attachments: [],
-            },
-          ],
-        },
-      },
-    },
-  });
-  return { body, partId };
-}
-
-// Open loop, as load.ts: webhook i is due at start + i / rate; its ack latency runs from then.
-async function webhooks(command: Extract<Command, { cmd: 'webhooks' }>): Promise<unknown> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
-  const interval = 1000 / command.rate;
-  const count = Math.round(command.rate * command.duration);
-  const acks = new Map<string, number>();
-  const ackLatencies: number[] = [];
-  let non2xx = 0;
-  const send = (index: number, due: number) =>
-    new Promise<void>((resolve) => {
-      const { body, partId } = replyWebhook(index, command.users, command.run);
-      const signature = `sha1=${createHmac('sha1', command.secret).update(body).digest('hex')}`;
-      const request = httpRequest(
-        `${command.base}/webhooks/intercom`,
-        {
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'x-hub-signature': signature, 'content-length': Buffer.byteLength(body) },
-        },
-        (response) => {
-          response.resume();
-          response.once('end', () => {
-            const now = performance.now();
-            acks.set(partId, now);
-            ackLatencies.push(now - due);
-            if (response.statusCode !== 200) non2xx += 1;
-            resolve();
-          });
-        },
-      );
-      request.once('error', () => resolve());
-      request.end(body);
-    });
-  // This process's own stalls delay the acks it times (10,000 sockets' heartbeats arrive together).
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
-  const start = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const due = start + index * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(send(index, due));
-  }
-  await Promise.all(pending);
-  loop.disable();
-  // Drain: every acknowledged webhook's event has arrived, or 30 s passed.
+// Until every named part's event has arrived, or 30 s passed: [part id, arrived at] of those that did.
+async function arrivalsOf(partIds: readonly string[]): Promise<[string, number][]> {
   for (const until = performance.now() + 30_000; performance.now() < until;) {
-    if ([...acks.keys()].every((partId) => arrivals.has(partId))) break;
+    if (partIds.every((partId) => arrivals.has(partId))) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  agent.destroy();
-  const delivery = [...acks].filter(([partId]) => arrivals.has(partId)).map(([partId, ackedAt]) => arrivals.get(partId)! - ackedAt);
-  return {
-    sent: count,
-    non2xx,
-    ack: quantiles(ackLatencies),
-    delivery: quantiles(delivery),
-    delivered: delivery.length,
-    missing: acks.size - delivery.length,
-    clientLoop: { p99: Math.round(loop.percentile(99) / 1e5) / 10, max: Math.round(loop.max / 1e5) / 10 },
-  };
+  return partIds.filter((partId) => arrivals.has(partId)).map((partId) => [partId, arrivals.get(partId)!]);
 }
 
 async function replay(command: Extract<Command, { cmd: 'replay' }>): Promise<unknown> {
@@ -232,8 +134,15 @@ process.on('message', (message: Command) => {
     switch (message.cmd) {
       case 'open':
         return open(message);
-      case 'webhooks':
-        return webhooks(message);
+      case 'watch-start':
+        loop.reset();
+        loop.enable();
+        return { watching: true };
+      case 'arrivals': {
+        const arrived = await arrivalsOf(message.partIds);
+        loop.disable();
+        return { arrived, loop: { p99: Math.round(loop.percentile(99) / 1e5) / 10, max: Math.round(loop.max / 1e5) / 10 } };
+      }
       case 'replay':
         return replay(message);
       case 'close':

@@ -1,9 +1,10 @@
 // The realtime phases of `npm run bench` (issue #18): idle streams' memory and event-loop cost,
 // poll throughput with them open, webhook → event latency at 200 webhooks/s with them open (and the
 // acknowledgement cost of writing the event log), and a 1,000-event replay.
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import type { LoadResult } from './load';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 10_000);
 const IDLE_SECONDS = Number(process.env.BENCH_STREAM_IDLE_SECONDS ?? 20);
@@ -39,6 +40,11 @@ function command<T>(client: ChildProcess, message: Record<string, unknown>): Pro
   });
 }
 
+function quantiles(values: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((left, right) => left - right);
+  const at = (quantile: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * quantile))] ?? NaN) * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99), max: at(1) };
+}
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
 
@@ -104,23 +110,34 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
     await ask('gc');
     await ask('loop-reset');
     if (process.env.BENCH_PROFILE) await ask('profile-start');
-    const live = await command<{
-      sent: number;
-      non2xx: number;
-      ack: { p50: number; p99: number; max: number };
-      delivery: { p50: number; p99: number; max: number };
-      delivered: number;
-      missing: number;
-      clientLoop: { p99: number; max: number };
-    }>(client, {
-      cmd: 'webhooks',
-      base: context.base,
-      rate: 200,
+    // The webhooks come from a load generator of their own, as in the baseline webhook phase (the
+    // stream client, which holds and reads the 10,000 streams, would time the acks behind its own
+    // stalls); arrivals and acks are compared on the clock the two processes share.
+    await command(client, { cmd: 'watch-start' });
+    const sent = await sendLoad({
+      url: `${context.base}/webhooks/intercom`,
+      connections: 10,
       duration: WEBHOOK_SECONDS,
-      secret: context.intercomClientSecret,
-      users: STREAMS,
-      run: `r${Date.now()}`,
+      rate: 200,
+      webhookSecret: context.intercomClientSecret,
+      replies: { users: STREAMS, run: `r${Date.now()}` },
     });
+    const acks = sent.acks ?? [];
+    const watched = await command<{ arrived: [string, number][]; loop: { p99: number; max: number } }>(client, {
+      cmd: 'arrivals',
+      partIds: acks.map(([partId]) => partId),
+    });
+    const arrivedAt = new Map(watched.arrived);
+    const delivery = acks.filter(([partId]) => arrivedAt.has(partId)).map(([partId, ackedAt]) => arrivedAt.get(partId)! - ackedAt);
+    const live = {
+      sent: sent.total,
+      non2xx: sent.non2xx + sent.errors,
+      ack: sent.latency,
+      delivery: quantiles(delivery),
+      delivered: delivery.length,
+      missing: acks.length - delivery.length,
+      clientLoop: watched.loop,
+    };
     if (process.env.BENCH_PROFILE) await ask('profile-stop:stream-webhook');
     const serverLoop = await ask<{ p50: number; p99: number; max: number }>('loop');
     row(
@@ -138,8 +155,7 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
       `${ackRatio.toFixed(2)}× (target ≤ 1.5×)`,
       verdict(ackRatio <= 1.5 && live.non2xx === 0),
     );
-    // The acks are timed by the stream client, which also reads 10,000 streams (the baseline's
-    // load generator holds no stream): a stall on either side counts against the ack.
+    // The stream client's stalls delay the arrivals it times (not the acks: the sender times those).
     row(
       'event-loop delay during the stream webhook run (ms): server p99 / max, stream client p99 / max',
       `${serverLoop.p99} / ${serverLoop.max}, ${live.clientLoop.p99} / ${live.clientLoop.max}`,
@@ -170,6 +186,19 @@ export async function streamPhases(context: StreamPhaseContext): Promise<void> {
   } finally {
     client.kill();
   }
+}
+
+// One load in a process of its own (bench/load.ts), as bench/run.ts runs the baseline's.
+function sendLoad(spec: Record<string, unknown>): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'load.ts'), JSON.stringify(spec)], {
+      cwd: join(__dirname, '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as LoadResult) : reject(new Error(`load exited ${code}`))));
+  });
 }
 
 // 1,000 message.created events in the log, as webhook processing writes them.
