@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EventsHub } from '../src/events/events-hub';
+import { PushDispatcherService } from '../src/notifications/push-dispatcher.service';
 import { type TestApp, startTestApp } from './helpers/app';
 import { FakeFcm } from './helpers/fake-fcm';
 import { callJson } from './helpers/http';
@@ -137,4 +138,51 @@ describe.each<{ suppress: boolean; env: Record<string, string> }>([
       expect([fcm.requestsFor(here.fcmToken).length, fcm.requestsFor(elsewhere.fcmToken).length]).toEqual([expected + 1, expected + 1]);
     },
   );
+});
+
+// One instance, so the worker that decides is the one holding the stream: the push is decided
+// suppressed in the webhook's own transaction (finished then), never handed to the dispatcher.
+describe('Pushes and live streams on the deciding instance (e2e)', () => {
+  let stack: TestStack;
+  const streams: RawStream[] = [];
+
+  beforeAll(async () => {
+    stack = await startTestStack({ WEBHOOK_POLL_INTERVAL_MS: '100', PUSH_SWEEP_INTERVAL_MS: '100', POLL_FRESHNESS_MS: '600000' });
+  });
+  afterAll(async () => {
+    for (const stream of streams) stream.close();
+    await stack.close();
+  });
+
+  it('decides the push suppressed in the webhook transaction for a user streaming here', async () => {
+    const userId = `stream-user-${randomBytes(4).toString('hex')}`;
+    const { token } = await signIn(stack, userId);
+    const created = await callJson<{ id: string }>(`${stack.app.url}/api/conversations`, 'POST', token, { body: 'Hello' });
+    expect(created.status).toBe(201);
+    const stream = await RawStream.open(`${stack.app.url}/api/events`, bearer(token));
+    streams.push(stream);
+    await waitFor(() => (stream.retry !== undefined ? true : undefined));
+    const enqueued: string[] = [];
+    const dispatcher = stack.app.app.get(PushDispatcherService);
+    const enqueue = dispatcher.enqueue.bind(dispatcher);
+    jest.spyOn(dispatcher, 'enqueue').mockImplementation((ids) => {
+      enqueued.push(...ids);
+      enqueue(ids);
+    });
+
+    await stack.emulator.operator.reply(created.body.id, 'while streaming here');
+    await stack.emulator.control.webhooksIdle(10_000);
+    await drainPushes(stack.app);
+    await waitFor(() => (stream.events.some((event) => event.type === 'message.created') ? true : undefined));
+    const rows = await stack.app.app
+      .get(DataSource)
+      .query<{ id: string; status: string; decided_finished: boolean }[]>(
+        'SELECT id::text, status, finished_at = created_at AS decided_finished FROM push_deliveries WHERE user_id = $1',
+        [userId],
+      );
+    expect(rows.map(({ status, decided_finished }) => ({ status, decided_finished }))).toEqual([
+      { status: 'suppressed', decided_finished: true },
+    ]);
+    expect(enqueued).not.toContain(rows[0].id);
+  });
 });

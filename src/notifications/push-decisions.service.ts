@@ -9,6 +9,7 @@ import type { PushTrigger } from './notification-content';
 import { NotificationTemplates } from './notification-templates';
 import { NotificationsRepository } from './notifications.repository';
 import type { NotificationKind } from './push-sender';
+import { StreamPresence } from './stream-presence';
 
 // What a delivery row holds: everything but the badge and the event id, which are read at send time.
 export interface PushContent {
@@ -40,6 +41,7 @@ export class PushDecisionsService {
     private readonly settings: DevicesRepository,
     private readonly languages: UserLanguagesRepository,
     private readonly deliveries: NotificationsRepository,
+    private readonly presence: StreamPresence,
   ) {
     this.templates = new NotificationTemplates(config.push.templates);
   }
@@ -48,7 +50,11 @@ export class PushDecisionsService {
   // this transaction). Returns the new deliveries to send after the commit. The recipients'
   // settings and languages are read once for the whole batch (one statement per owner), and every
   // intent's rows are inserted by one statement. Users who turned the setting off get a row too
-  // ('suppressed'), so turning it on later cannot resurrect it.
+  // ('suppressed'), so turning it on later cannot resurrect it; so do users with a live stream on
+  // this instance (PUSH_SUPPRESS_WHILE_STREAMING), who get the event on it: deciding that here
+  // spares the dispatcher two statements a push, which under a reply burst to streaming users
+  // held most of the pool and kept webhook acks waiting for a connection (docs/benchmarks.md).
+  // Streams on other instances are still checked by the dispatcher, when it sends.
   async decideAll(
     db: Db,
     intents: readonly { userIds: readonly string[]; trigger: PushTrigger }[],
@@ -75,11 +81,17 @@ export class PushDecisionsService {
       userIds: decided.map((row) => row.userId),
       sourceKeys: decided.map((row) => row.trigger.sourceKey),
       contents: decided.map((row) => JSON.stringify(this.content(row.trigger, row.recipient))),
-      statuses: decided.map((row) => (this.enabled(row.trigger, row.recipient) ? 'pending' : 'suppressed')),
+      statuses: decided.map((row) =>
+        this.enabled(row.trigger, row.recipient) && !this.streamingHere(row.userId) ? 'pending' : 'suppressed',
+      ),
       leaseMs: this.config.push.deliveryLeaseMs,
       eventIds: decided.map((row) => streamEventOf(appended, row.userId, row.trigger) ?? null),
     });
     return rows.filter((row) => row.status === 'pending').map((row) => String(row.id));
+  }
+
+  private streamingHere(userId: string): boolean {
+    return this.config.push.suppressWhileStreaming && this.presence.isStreamingHere(userId);
   }
 
   private enabled(trigger: PushTrigger, recipient: RecipientRow): boolean {

@@ -37,6 +37,11 @@ export class StreamPresence implements OnApplicationBootstrap, OnApplicationShut
     await this.writes;
   }
 
+  // Without a query: a live stream on this instance.
+  isStreamingHere(userId: string): boolean {
+    return this.local.has(userId);
+  }
+
   async isStreaming(userId: string): Promise<boolean> {
     if (this.local.has(userId)) return true;
     return this.repository.streamingElsewhere(userId, this.instanceId, STALE_SECONDS);
