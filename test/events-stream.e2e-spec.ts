@@ -1,4 +1,5 @@
 import { UserEventsService } from '../src/events/user-events.service';
+import { EVENT_BUS, type EventBus } from '../src/events/event-bus';
 import { EventsHub } from '../src/events/events-hub';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { UserEventRetention } from '../src/events/user-event-retention';
@@ -109,6 +110,23 @@ describe('Realtime stream (e2e)', () => {
     ).json()) as Record<string, unknown>;
     expect(poll).toMatchObject({ state: 'closed', snoozedUntil: null, rated: false });
     expect(poll.messages).toContainEqual(events[0].data.message);
+  });
+
+  it("hands this instance's committed webhook events to its streams without waiting for the bus", async () => {
+    const { token, conversationId } = await customer();
+    const client = track(new ClientStream(eventsUrl(), { token }));
+    await client.opened();
+    // No head reaches any hub: only the worker's own hand-over can deliver.
+    const publish = jest.spyOn(stack.app.app.get<EventBus>(EVENT_BUS), 'publish').mockResolvedValue(undefined);
+    try {
+      await step(() => stack.emulator.operator.reply(conversationId, 'straight from the worker'));
+      const [event] = await client.waitForEvents(1);
+      expect(event.data).toMatchObject({ conversationId, message: { body: 'straight from the worker' } });
+      // Still published, for the other instances.
+      expect(publish).toHaveBeenCalled();
+    } finally {
+      publish.mockRestore();
+    }
   });
 
   it('replays exactly the missed events, in order, once, after Last-Event-ID', async () => {

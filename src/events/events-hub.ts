@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { EVENT_BUS, type EventBus, type UserHead } from './event-bus';
 import { type CloseReason, StreamConnection } from './stream-connection';
-import type { LoggedEvent } from './stream-event';
+import type { AppendedUserEvent, LoggedEvent } from './stream-event';
 import { UserEventsService } from './user-events.service';
 
 const PAGE = 500;
@@ -246,19 +246,41 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
     }
     for (const streams of batch) {
       const events = rows.get(streams.userId) ?? [];
-      for (const event of events) {
-        if (event.seq <= streams.cursor) continue;
-        const frame = StreamConnection.frame(event);
-        for (const connection of streams.connections) {
-          if (connection.live && event.seq > connection.lastSent) {
-            connection.sendEvent(event, frame);
-            this.counted(event.type);
-          }
-        }
-        streams.cursor = event.seq;
-      }
+      for (const event of events) this.deliver(streams, event);
       // A full page: there may be more.
       if (events.length === PAGE) this.due.add(streams);
     }
+  }
+
+  // Events this instance's webhook worker has just committed (in seq order per user): written to
+  // the streams at once, without waiting for their bus notification and reading them back (one
+  // NOTIFY and one query less between the ack and the stream, and no pool connection). Only a
+  // user's next seq is delivered from here: anything else (a seq another transaction took, a
+  // skipped duplicate, a read under way) is read from the log, as a bus head would be.
+  deliverCommitted(events: readonly AppendedUserEvent[]): void {
+    const gapped = new Set<UserStreams>();
+    for (const event of events) {
+      const streams = this.users.get(event.userId);
+      if (!streams || gapped.has(streams) || event.seq <= streams.cursor) continue;
+      if (event.seq !== streams.cursor + 1) {
+        gapped.add(streams);
+        this.markDue(streams);
+        continue;
+      }
+      this.deliver(streams, { seq: event.seq, type: event.type, payloadJson: JSON.stringify(event.payload) });
+    }
+  }
+
+  // One event after the user's cursor, to each of their live streams that has not had it.
+  private deliver(streams: UserStreams, event: LoggedEvent): void {
+    if (event.seq <= streams.cursor) return;
+    const frame = StreamConnection.frame(event);
+    for (const connection of streams.connections) {
+      if (connection.live && event.seq > connection.lastSent) {
+        connection.sendEvent(event, frame);
+        this.counted(event.type);
+      }
+    }
+    streams.cursor = event.seq;
   }
 }

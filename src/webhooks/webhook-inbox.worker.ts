@@ -3,6 +3,7 @@ import type { QueryRunner } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
+import { EventsHub } from '../events/events-hub';
 import type { NewUserEvent } from '../events/stream-event';
 import { UserEventsService } from '../events/user-events.service';
 import { PushDecisionsService } from '../notifications/push-decisions.service';
@@ -43,6 +44,7 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
     private readonly userEvents: UserEventsService,
     private readonly decisions: PushDecisionsService,
     private readonly pushes: PushDispatcherService,
+    private readonly hub: EventsHub,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -119,7 +121,9 @@ export class WebhookInboxWorker implements OnApplicationBootstrap, BeforeApplica
       await runner.release();
     }
     for (const { topic, outcome } of outcomes) this.metrics.webhookEvents.inc({ topic: this.metrics.boundedTopic(topic), outcome });
-    // Committed: the decisions are durable and ours to send (a sweeper takes over if we die now).
+    // Committed: this instance's streams get the events now, other instances through the bus;
+    // the decisions are durable and ours to send (a sweeper takes over if we die now).
+    this.hub.deliverCommitted(appended);
     await this.userEvents.publish(appended);
     this.pushes.enqueue(decided);
     return claimed;
