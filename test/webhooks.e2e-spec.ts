@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { PushDispatcherService } from '../src/notifications/push-dispatcher.service';
 import { WebhookInboxWorker } from '../src/webhooks/webhook-inbox.worker';
 import { signWebhook } from '../tools/intercom-emulator/src';
 import { type TestApp, startTestApp } from './helpers/app';
@@ -189,6 +190,38 @@ describe('Webhooks (e2e)', () => {
       return row?.processed_at ?? undefined;
     };
     const pushesFor = (text: string): number => telegram.messagesTo(CHAT_ID).filter((call) => call.body.text.includes(text)).length;
+
+    it('isolates the failing event of a batch: the others are processed once, it alone is retried', async () => {
+      // No workers: the one batch is taken by hand, in the order the events were received.
+      const app = await startTestApp({ ...env(), WEBHOOK_WORKERS: '0', WEBHOOK_RETRY_DELAY_MS: '600000' });
+      const poison = adminReply(notificationId(), 'conv-batch-poison', 'the poisoned one');
+      try {
+        await registerTma(app);
+        // A malformed contact list makes processing throw (after the poll snapshot took the webhook).
+        (poison.data as { item: Record<string, unknown> }).item.contacts = { contacts: 'not a list' };
+        const batch = [adminReply(notificationId(), 'conv-batch-1', 'before the poison'), poison];
+        batch.push(adminReply(notificationId(), 'conv-batch-2', 'after the poison'));
+        for (const event of batch) expect((await deliver(app, JSON.stringify(event))).status).toBe(200);
+        expect(await app.app.get(WebhookInboxWorker).processNext()).toBe(true);
+        const rows = await query<{ id: string; processed: boolean; attempts: number; failed: boolean }>(
+          databaseUrl,
+          'SELECT id, processed_at IS NOT NULL AS processed, attempts, last_error IS NOT NULL AS failed FROM webhook_events WHERE id = ANY($1)',
+          [batch.map((event) => event.id)],
+        );
+        const byId = new Map(rows.map(({ id, ...row }) => [id, row]));
+        expect(batch.map((event) => byId.get(event.id as string))).toEqual([
+          { processed: true, attempts: 1, failed: false },
+          { processed: false, attempts: 1, failed: true },
+          { processed: true, attempts: 1, failed: false },
+        ]);
+        await app.app.get(PushDispatcherService).idle();
+        expect(['before the poison', 'the poisoned one', 'after the poison'].map(pushesFor)).toEqual([1, 0, 1]);
+      } finally {
+        await app.close();
+        // Left due, it would keep the other tests' drains waiting.
+        await query(databaseUrl, 'DELETE FROM webhook_events WHERE id = $1', [poison.id]);
+      }
+    });
 
     it('processes exactly once an event acknowledged by an instance that stopped before processing it', async () => {
       // The first instance only acknowledges (no workers), as if it crashed right after answering 200.

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { isShownToCustomer } from '../conversations/conversation-snapshot';
+import type { SnapshotChange } from '../conversations/conversation-snapshot';
 import { ConversationSnapshotsService } from '../conversations/conversation-snapshots.service';
 import { ConversationStreamEvents } from '../conversations/conversation-stream-events';
 import type { NewUserEvent } from '../events/stream-event';
@@ -31,12 +33,18 @@ export interface EventEffects {
 }
 
 const NOTHING: EventEffects = { events: [], pushes: [] };
+// Snapshot changes kept for events whose batch may run again (see apply): more than a few
+// batches' worth only when batches keep failing, or their events were taken by another instance.
+const REMEMBERED_CHANGES = 1000;
 
 // What one recorded Intercom event does, inside the worker's transaction (db): the poll snapshot,
 // the unread index, the stream events and the pushes it calls for. No network call happens here.
 // Safe to run again: every write is keyed by Intercom's part ids (or state changes).
 @Injectable()
 export class WebhookEffects {
+  // Event id → the poll snapshot change its first application made (see apply).
+  private readonly changes = new LRUCache<string, SnapshotChange>({ max: REMEMBERED_CHANGES });
+
   constructor(
     private readonly snapshots: ConversationSnapshotsService,
     private readonly conversationEvents: ConversationStreamEvents,
@@ -56,7 +64,11 @@ export class WebhookEffects {
     await this.snapshots.prepareContexts(conversationIds);
   }
 
-  async apply(topic: string, payload: unknown, db: Db): Promise<EventEffects> {
+  // `eventId`: the same event applied again (its batch rolled back and taken again) reuses the
+  // snapshot change of the first time. The snapshot in memory already holds that change, and
+  // computing it again would compare the webhook with itself (a reply that reopened a closed
+  // conversation would lose its conversation.updated). Call forget() once its batch committed.
+  async apply(topic: string, payload: unknown, db: Db, eventId?: string): Promise<EventEffects> {
     const item = (payload as NotificationPayload | null)?.data?.item;
     if (!item || typeof item.id !== 'string') return NOTHING;
     if (topic === 'conversation.deleted') {
@@ -66,7 +78,7 @@ export class WebhookEffects {
       return NOTHING;
     }
     if (item.type === 'conversation' && topic.startsWith('conversation')) {
-      return this.applyConversation(topic, item as IntercomConversation, db);
+      return this.applyConversation(topic, item as IntercomConversation, db, eventId);
     }
     if (item.type === 'ticket' && topic.startsWith('ticket.')) {
       const ticket = withTicketStateObject(item as IntercomTicket);
@@ -80,9 +92,17 @@ export class WebhookEffects {
     return NOTHING;
   }
 
-  private async applyConversation(topic: string, conversation: IntercomConversation, db: Db): Promise<EventEffects> {
+  forget(eventIds: readonly string[]): void {
+    for (const id of eventIds) this.changes.delete(id);
+  }
+
+  private async applyConversation(topic: string, conversation: IntercomConversation, db: Db, eventId?: string): Promise<EventEffects> {
     // Every instance's poll snapshot follows (LISTEN/NOTIFY inside the snapshot service).
-    const change = await this.snapshots.applyFromWebhook(conversation);
+    let change = eventId === undefined ? undefined : this.changes.get(eventId);
+    if (!change) {
+      change = await this.snapshots.applyFromWebhook(conversation);
+      if (eventId !== undefined) this.changes.set(eventId, change);
+    }
     const userIds = await userIdsOf(db, conversation.contacts?.contacts ?? []);
     const events = await this.conversationEvents.forConversation(topic, conversation, change, userIds);
     const unreadChanges = await this.unreadChanges(topic, conversation, userIds, db);
