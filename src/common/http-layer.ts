@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import { freeParser } from 'node:_http_common';
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest, onRequestHookHandler, preParsingHookHandler } from 'fastify';
 import { AppError, type ErrorCode } from './errors';
@@ -110,3 +111,60 @@ export function closeSocketsAtRequestLimit(server: Server, maxRequestsPerSocket:
     if (served >= maxRequestsPerSocket) response.once('finish', () => socket.destroySoon());
   });
 }
+
+// Node's HTTP server keeps a request's state until its response ends: the parser (~7 KB of native
+// memory), IncomingMessage, ServerResponse, and through the response's listeners Fastify's request,
+// reply and child logger, ~12 KB a connection in all. An event stream's response lasts hours, and
+// 10,000 of them held ~190 MB (docs/benchmarks.md). So once its head is decided, the stream takes
+// the socket over as Node itself does for an upgrade (_http_server.js, onParserExecuteCommon): the
+// server's listeners and parser are released, the head is written as one flat string, and the body
+// (delimited by the close: `connection: close`, no chunked framing) goes straight to the socket.
+// No public API detaches a plain response's socket; http-layer.spec.ts checks each step. Throws
+// (before changing anything) when the socket cannot be taken over.
+export function takeOverSocket(request: IncomingMessage, response: ServerResponse, headers: Record<string, HeaderValue>): Socket {
+  const socket = request.socket as Socket & { parser?: unknown };
+  // A pipelined request's answer waits for the one before it: a stream needs its socket to itself.
+  if (response.socket !== socket) throw new AppError('bad_request', 'An event stream needs a connection of its own');
+  // As writeHead would: a bad name or value throws before anything is sent.
+  const lines = ['HTTP/1.1 200 OK', `date: ${new Date().toUTCString()}`];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    validateHeaderName(name);
+    for (const item of Array.isArray(value) ? value : [String(value)]) {
+      validateHeaderValue(name, item);
+      lines.push(`${name}: ${item}`);
+    }
+  }
+  for (const event of SERVER_SOCKET_EVENTS) {
+    for (const listener of socket.listeners(event)) {
+      if (SERVER_LISTENERS.has(listener.name)) socket.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  response.detachSocket(socket);
+  freeParser(socket.parser, request, socket);
+  // The stream's heartbeats keep it busy: the idle-connection timer only costs a timer a socket.
+  socket.setTimeout(0);
+  // The client never sends after its GET; what it might send is not read into memory.
+  socket.resume();
+  // The server's sockets are half-open capable: a client's end is the stream's end. An error
+  // destroys the socket (and must have a listener, or it is thrown).
+  socket.once('end', () => socket.destroy());
+  socket.on('error', () => socket.destroy());
+  socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  return socket;
+}
+
+type HeaderValue = string | number | string[] | undefined;
+
+const SERVER_SOCKET_EVENTS = ['data', 'end', 'close', 'drain', 'error', 'timeout', 'resume', 'pause'];
+// Node's own listeners on a server socket (connectionListenerInternal), by their function names.
+const SERVER_LISTENERS = new Set([
+  'bound socketOnData',
+  'bound socketOnEnd',
+  'bound socketOnClose',
+  'bound socketOnDrain',
+  'socketOnError',
+  'socketOnTimeout',
+  'onSocketResume',
+  'onSocketPause',
+]);

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -134,13 +134,13 @@ export class EventsHub implements OnApplicationBootstrap, BeforeApplicationShutd
     return { start: lastEventId, reset: false };
   }
 
-  // Takes over a response whose headers were written: retry, reset if due, replay, then live.
-  async attach(userId: string, response: ServerResponse, plan: StreamStart): Promise<void> {
+  // Takes over a stream's socket, its head written: retry, reset if due, replay, then live.
+  async attach(userId: string, socket: Socket, plan: StreamStart): Promise<void> {
     if (this.stopping) {
-      response.end();
+      socket.end(() => socket.destroy());
       return;
     }
-    const connection = new StreamConnection(userId, response, this.config.stream.maxBufferBytes, plan.start);
+    const connection = new StreamConnection(userId, socket, this.config.stream.maxBufferBytes, plan.start);
     let streams = this.users.get(userId);
     if (!streams) {
       streams = { userId, connections: [], cursor: plan.start };

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/auth.decorators';
 import { isDigits } from '../common/digits';
+import { takeOverSocket } from '../common/http-layer';
 import { AppError } from '../common/errors';
 import { EventsHub } from './events-hub';
 import { type IssuedTicket, StreamTicketsService } from './stream-tickets.service';
@@ -12,6 +13,8 @@ const SEQ_MAX_DIGITS = 15; // below 2^53
 // hands the raw response to the hub. Every refusal is the JSON envelope, before any stream byte.
 @Injectable()
 export class EventsService {
+  private readonly logger = new Logger('EventsService');
+
   constructor(
     private readonly tickets: StreamTicketsService,
     private readonly hub: EventsHub,
@@ -27,10 +30,9 @@ export class EventsService {
     const userId = request.user?.userId ?? (await this.redeem(query.ticket));
     const lastEventId = parseLastEventId(query.lastEventId, request.headers['last-event-id']);
     const plan = await this.hub.plan(userId, lastEventId);
-    reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
+    // A refusal here is still the envelope: the reply is Fastify's until the socket is taken over.
+    const socket = takeOverSocket(request.raw, reply.raw, {
+      ...reply.getHeaders(),
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
@@ -39,9 +41,18 @@ export class EventsService {
       // so a closing server never waits for it as an idle keep-alive connection.
       connection: 'close',
     });
+    reply.hijack();
     // Frames go out as written (no Nagle delay on small events).
-    request.raw.socket.setNoDelay(true);
-    await this.hub.attach(userId, response, plan);
+    socket.setNoDelay(true);
+    // Fastify's "request completed" line (logging.ts) needs the response to finish, which a taken
+    // over socket's never does: the stream logs its own end, with only the id held meanwhile.
+    const requestId = request.id;
+    const startedAt = performance.now();
+    socket.once('close', () => {
+      const responseTimeMs = Math.round(performance.now() - startedAt);
+      this.logger.log({ requestId, method: 'GET', path: '/api/events', statusCode: 200, responseTimeMs }, 'request completed');
+    });
+    await this.hub.attach(userId, socket, plan);
   }
 
   private redeem(ticket: unknown): Promise<string> {

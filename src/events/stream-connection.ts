@@ -1,10 +1,11 @@
-import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { encode, encodeComment } from 'eventsource-encoder';
 import type { LoggedEvent } from './stream-event';
 
 export type CloseReason = 'client' | 'replaced' | 'backpressure' | 'shutdown' | 'error';
 
-// One open SSE response. Frames go straight to the socket; when the client stops reading and the
+// One open SSE response, on the socket it took over (src/common/http-layer.ts › takeOverSocket).
+// Frames go straight to the socket; when the client stops reading and the
 // unsent bytes pass maxBufferBytes the connection is dropped (memory stays bounded), and the
 // client resumes from the last id it received.
 export class StreamConnection {
@@ -17,13 +18,14 @@ export class StreamConnection {
 
   constructor(
     readonly userId: string,
-    private readonly response: ServerResponse,
+    private readonly socket: Socket,
     private readonly maxBufferBytes: number,
     start: number,
   ) {
     this.lastSent = start;
-    response.once('close', () => this.finish('client'));
-    response.once('error', () => this.finish('error'));
+    socket.once('close', () => this.finish('client'));
+    // A listener for good: an error event without one would be thrown.
+    socket.on('error', () => this.finish('error'));
   }
 
   whenClosed(handler: (connection: StreamConnection, reason: CloseReason) => void): void {
@@ -46,15 +48,15 @@ export class StreamConnection {
 
   // Replay paces itself: past half the cap it waits for the client to read (or leave).
   async paced(): Promise<void> {
-    if (this.closed || this.response.writableLength < this.maxBufferBytes / 2) return;
+    if (this.closed || this.socket.writableLength < this.maxBufferBytes / 2) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
-        this.response.off('drain', done);
-        this.response.off('close', done);
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
         resolve();
       };
-      this.response.on('drain', done);
-      this.response.on('close', done);
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
     });
   }
 
@@ -65,7 +67,8 @@ export class StreamConnection {
   // A clean end: the client's EventSource reconnects (here or on another instance).
   end(reason: CloseReason): void {
     if (this.closed) return;
-    this.response.end();
+    // The body ends with the connection: closed once what was written is out.
+    this.socket.end(() => this.socket.destroy());
     this.finish(reason);
   }
 
@@ -73,13 +76,13 @@ export class StreamConnection {
   // (a frame alone may exceed it: the cap bounds what piles up, not the size of one event).
   write(frame: string): boolean {
     if (this.closed) return false;
-    const buffered = this.response.writableLength;
+    const buffered = this.socket.writableLength;
     if (buffered > 0 && buffered + frame.length > this.maxBufferBytes) {
-      this.response.destroy();
+      this.socket.destroy();
       this.finish('backpressure');
       return false;
     }
-    this.response.write(frame);
+    this.socket.write(frame);
     return true;
   }
 
