@@ -9,7 +9,7 @@ import { registerBrowserClients } from './browser/browser-clients';
 import { requestIdFor } from './common/request-id';
 import { validationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
-import { AppLogger, createRootLogger, registerRequestLogging } from './logging';
+import { AppLogger, createRootLogger, lazyRequestLogger, registerRequestLogging } from './logging';
 import { multipartOptions, streamingMultipart } from './files/multipart';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
@@ -42,6 +42,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     trustProxy: config.trustProxy === false ? false : config.trustProxy.split(',').map((entry) => entry.trim()),
     genReqId: (raw: IncomingMessage) => requestIdFor(raw),
     loggerInstance: rootLogger,
+    childLoggerFactory: lazyRequestLogger,
     // We log one completion line ourselves (logging.ts), under the label `requestId`.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     return503OnClosing: true,

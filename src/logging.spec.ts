@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { AppLogger, createRootLogger, serializeError } from './logging';
+import type { Logger } from 'pino';
+import { AppLogger, createRootLogger, lazyRequestLogger, serializeError } from './logging';
 
 function capture(format: 'json' | 'pretty', level: 'debug' | 'info' = 'info'): { logger: AppLogger; lines: () => string[] } {
   const stream = new PassThrough();
@@ -39,6 +40,53 @@ describe('logging', () => {
     expect(debug.lines().map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
       expect.objectContaining({ level: 'debug', context: 'InstanceLoader', msg: 'AppModule dependencies initialized' }),
     ]);
+  });
+
+  describe('lazyRequestLogger (Fastify childLoggerFactory)', () => {
+    function root(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+      const stream = new PassThrough();
+      let text = '';
+      stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      const logger = createRootLogger({ logLevel: 'info', logFormat: 'json' }, stream);
+      return {
+        logger,
+        lines: () =>
+          text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as Record<string, unknown>),
+      };
+    }
+
+    it('builds no pino child until something logs through it', () => {
+      const { logger } = root();
+      const child = jest.spyOn(logger, 'child');
+      const requestLog = lazyRequestLogger(logger, { requestId: 'r1' }, {}) as Logger;
+      // What the "request completed" hook asks of a successful poll: the level only.
+      expect(requestLog.level).toBe('info');
+      expect(requestLog.isLevelEnabled('debug')).toBe(false);
+      expect(child).not.toHaveBeenCalled();
+      requestLog.warn('request completed');
+      requestLog.info('again');
+      expect(child).toHaveBeenCalledTimes(1);
+      expect(child).toHaveBeenCalledWith({ requestId: 'r1' });
+    });
+
+    it("writes the same line as pino's own child, bindings included", () => {
+      const lazy = root();
+      lazyRequestLogger(lazy.logger, { requestId: 'r1' }, {}).warn({ statusCode: 404 }, 'request completed');
+      const eager = root();
+      eager.logger.child({ requestId: 'r1' }).warn({ statusCode: 404 }, 'request completed');
+      const withoutTime = (line: Record<string, unknown>) => ({ ...line, time: undefined, pid: undefined });
+      expect(lazy.lines().map(withoutTime)).toEqual(eager.lines().map(withoutTime));
+      expect(lazy.lines()[0]).toEqual(expect.objectContaining({ requestId: 'r1', level: 'warn', statusCode: 404 }));
+    });
+
+    it("gives a route's own level to the child at once", () => {
+      const { logger } = root();
+      const requestLog = lazyRequestLogger(logger, { requestId: 'r1' }, { level: 'debug' });
+      expect(requestLog.level).toBe('debug');
+    });
   });
 
   describe('serializeError', () => {
